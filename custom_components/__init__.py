@@ -1,0 +1,1 @@
+"""Custom integrations (namespace for tests and tooling)."""

@@ -1,0 +1,1 @@
+"""Hub protocol libraries: pure asyncio, typed, and free of Home Assistant imports."""

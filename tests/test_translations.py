@@ -1,0 +1,91 @@
+"""translations/en.json has text for every key the integration uses, in the right shape."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from tests.translation_rules import missing_keys, needed_keys, shape_problems
+
+INTEGRATION = Path(__file__).resolve().parents[1] / "custom_components" / "hubrelay"
+
+FLOW_SOURCE = """
+class Flow(ConfigFlow, domain=DOMAIN):
+    async def async_step_user(self, user_input=None):
+        return self.async_show_menu(step_id="user", menu_options=["loxone"])
+
+    async def async_step_loxone(self, user_input=None):
+        errors = {}
+        errors["base"] = "cannot_connect"
+        self._abort_if_unique_id_configured()
+        return self.async_show_form(step_id="loxone", errors=errors)
+
+    async def async_step_reauth(self, entry_data):
+        return self.async_abort(reason="token_gone")
+
+
+class Options(OptionsFlowWithReload):
+    async def async_step_init(self, user_input=None):
+        return self.async_show_form(step_id="init", errors={"base": "bad"})
+"""
+
+ENTITY_SOURCE = """
+raise HomeAssistantError(translation_domain=DOMAIN, translation_key="not_connected")
+DESCRIPTION = SensorEntityDescription(key="t", translation_key="temperature")
+class Thing:
+    _attr_translation_key = "thing"
+"""
+
+
+def load_strings() -> dict[str, object]:
+    return json.loads((INTEGRATION / "translations" / "en.json").read_text(encoding="utf-8"))
+
+
+def test_en_json_has_the_right_shape() -> None:
+    assert shape_problems(load_strings()) == []
+
+
+def test_en_json_has_every_key_the_code_uses() -> None:
+    assert missing_keys(INTEGRATION, load_strings()) == []
+
+
+def test_flow_keys_are_found() -> None:
+    paths = {need.path for need in needed_keys(FLOW_SOURCE, "config_flow")}
+    assert paths == {
+        ("config", "step", "user"),
+        ("config", "step", "user", "menu_options", "loxone"),
+        ("config", "step", "loxone"),
+        ("config", "error", "cannot_connect"),
+        ("config", "abort", "already_configured"),
+        ("config", "abort", "reauth_successful"),
+        ("config", "abort", "token_gone"),
+        ("options", "step", "init"),
+        ("options", "error", "bad"),
+    }
+
+
+def test_exception_and_entity_keys_are_found() -> None:
+    paths = {need.path for need in needed_keys(ENTITY_SOURCE, "sensor")}
+    assert paths == {
+        ("exceptions", "not_connected", "message"),
+        ("entity", "sensor", "temperature"),
+        ("entity", "sensor", "thing"),
+    }
+
+
+def test_a_missing_key_is_reported(tmp_path: Path) -> None:
+    (tmp_path / "config_flow.py").write_text(FLOW_SOURCE)
+    strings = {"config": {"step": {"user": {"menu_options": {"loxone": "Loxone"}}}}}
+    missing = missing_keys(tmp_path, strings)
+    assert "config.step.loxone (needed at config_flow:2)" in missing
+    assert len(missing) == 7
+
+
+def test_shape_problems_are_reported() -> None:
+    assert shape_problems({"config": {"step": {"x": {"titel": "typo"}}}})
+    assert shape_problems({"title": ""})
+    assert shape_problems({"exceptions": {"x": {}}})
+    undescribed = {"config": {"step": {"x": {"data": {"host": "Host"}}}}}
+    assert shape_problems(undescribed) == ["config.step.x.data_description.host is missing"]
+    stray = {"config": {"step": {"x": {"data": {}, "data_description": {"port": "Port"}}}}}
+    assert shape_problems(stray) == ["config.step.x.data_description.port describes no field"]
