@@ -1,0 +1,111 @@
+"""Ezlo hub protocol library: JSON-RPC over the local hub WebSocket or the NMA cloud relay.
+
+Pure asyncio on an injected ``aiohttp.ClientSession``; no Home Assistant imports. Start with
+``EzloHubSession`` and a ``LocalHubTransport`` or ``RelayTransport``.
+"""
+
+from .api import EzloHubApi
+from .broadcasts import (
+    Broadcast,
+    CloudStateChanged,
+    DeviceAdded,
+    DeviceRemoved,
+    DeviceUpdated,
+    ItemAdded,
+    ItemRemoved,
+    ItemUpdated,
+    ModesSwitched,
+    OtherBroadcast,
+    RoomChanged,
+    RoomDeleted,
+    RoomsReset,
+    SceneChanged,
+    SceneDeleted,
+    SceneRunProgress,
+    parse_broadcast,
+)
+from .errors import (
+    EzloAuthError,
+    EzloConnectionError,
+    EzloError,
+    EzloHubOfflineError,
+    EzloProtocolError,
+    EzloRpcError,
+    EzloTimeoutError,
+    EzloValueError,
+)
+from .models import (
+    Device,
+    HouseMode,
+    HouseModes,
+    HubInfo,
+    Item,
+    ItemValue,
+    RgbColor,
+    Room,
+    Scene,
+)
+from .rpc import RpcChannel
+from .session import Backoff, ConnectionState, EzloHubSession
+from .transports import (
+    LocalHubTransport,
+    LocalKey,
+    LocalKeyProvider,
+    RelayCredentials,
+    RelayCredentialsProvider,
+    RelayTransport,
+    Transport,
+    hub_ssl_context,
+)
+from .values import encode_item_value
+
+__all__ = [
+    "Backoff",
+    "Broadcast",
+    "CloudStateChanged",
+    "ConnectionState",
+    "Device",
+    "DeviceAdded",
+    "DeviceRemoved",
+    "DeviceUpdated",
+    "EzloAuthError",
+    "EzloConnectionError",
+    "EzloError",
+    "EzloHubApi",
+    "EzloHubOfflineError",
+    "EzloHubSession",
+    "EzloProtocolError",
+    "EzloRpcError",
+    "EzloTimeoutError",
+    "EzloValueError",
+    "HouseMode",
+    "HouseModes",
+    "HubInfo",
+    "Item",
+    "ItemAdded",
+    "ItemRemoved",
+    "ItemUpdated",
+    "ItemValue",
+    "LocalHubTransport",
+    "LocalKey",
+    "LocalKeyProvider",
+    "ModesSwitched",
+    "OtherBroadcast",
+    "RelayCredentials",
+    "RelayCredentialsProvider",
+    "RelayTransport",
+    "RgbColor",
+    "Room",
+    "RoomChanged",
+    "RoomDeleted",
+    "RoomsReset",
+    "RpcChannel",
+    "Scene",
+    "SceneChanged",
+    "SceneDeleted",
+    "SceneRunProgress",
+    "Transport",
+    "encode_item_value",
+    "hub_ssl_context",
+    "parse_broadcast",
+]

@@ -1,0 +1,237 @@
+"""The two ways to reach an Ezlo hub, each ending in a logged-in ``RpcChannel`` and the hub's info.
+
+* ``LocalHubTransport``: ``wss://<ip>:17000`` with the hub's self-signed certificate and the
+  ``AES256-SHA256`` cipher the hubs require; ``hub.info.get`` first (answered before login), then
+  ``hub.offline.login.ui`` with a local key, or no login when offline anonymous access is on.
+* ``RelayTransport``: the NMA relay WebSocket from MMS ``Server_Relay``: ``loginUserMios`` with the
+  MMS identity, ``register`` with the hub serial, then the same JSON-RPC proxied to the hub.
+
+Credentials come from injected async providers (see ``LocalKey``/``RelayCredentials``) that are
+asked again with ``refresh=True`` once when the hub or relay rejects them.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+import logging
+import ssl
+
+import aiohttp
+
+from .errors import (
+    EzloAuthError,
+    EzloConnectionError,
+    EzloHubOfflineError,
+    EzloRpcError,
+    EzloTimeoutError,
+)
+from .models import HubInfo
+from .rpc import RpcChannel
+
+_LOGGER = logging.getLogger(__name__)
+
+LOCAL_PORT = 17000
+HUB_CIPHER = "AES256-SHA256"
+ALREADY_LOGGED_IN = "user.login.alreadylogged"
+BAD_LOCAL_KEY = "user.login.badpassword"
+HUB_OFFLINE_TAGS = frozenset({"nma.ezlo.notconnected", "nma.ezlo.unavailable"})
+
+
+@dataclass(frozen=True, slots=True)
+class LocalKey:
+    """The user uuid and token for ``hub.offline.login.ui`` (from cloud ``access_keys_sync``)."""
+
+    user: str
+    token: str = field(repr=False)
+
+
+@dataclass(frozen=True, slots=True)
+class RelayCredentials:
+    """The NMA relay URL (MMS ``Server_Relay``) and the MMS identity for ``loginUserMios``."""
+
+    url: str
+    identity: str = field(repr=False)
+    signature: str = field(repr=False)
+
+
+type LocalKeyProvider = Callable[[HubInfo, bool], Awaitable[LocalKey]]
+"""``(hub_info, refresh) -> LocalKey``; ``refresh=True`` after the hub rejected the cached key."""
+
+type RelayCredentialsProvider = Callable[[bool], Awaitable[RelayCredentials]]
+"""``(refresh) -> RelayCredentials``; ``refresh=True`` after the relay rejected the identity."""
+
+
+def hub_ssl_context() -> ssl.SSLContext:
+    """Return the hub client context: no verification (self-signed), TLS 1.2+, AES256-SHA256."""
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+    context.check_hostname = False
+    context.verify_mode = ssl.CERT_NONE
+    context.minimum_version = ssl.TLSVersion.TLSv1_2
+    context.set_ciphers(HUB_CIPHER)
+    return context
+
+
+async def _open(
+    http: aiohttp.ClientSession,
+    url: str,
+    ssl_option: ssl.SSLContext | bool,
+    *,
+    connect_timeout: float,
+    request_timeout: float,
+) -> RpcChannel:
+    try:
+        async with asyncio.timeout(connect_timeout):
+            ws = await http.ws_connect(url, ssl=ssl_option, max_msg_size=0, autoping=True)
+    except TimeoutError as err:
+        raise EzloTimeoutError(f"connecting to {url} timed out") from err
+    except (aiohttp.ClientError, OSError) as err:
+        raise EzloConnectionError(f"cannot connect to {url}: {type(err).__name__}") from err
+    channel = RpcChannel(ws, request_timeout=request_timeout)
+    channel.start()
+    return channel
+
+
+async def _hub_info(channel: RpcChannel) -> HubInfo:
+    return HubInfo.from_json(await channel.call("hub.info.get"))
+
+
+class _IdentityRefusedError(EzloAuthError):
+    """``loginUserMios`` was refused: the identity expired or is wrong."""
+
+    def __init__(self, err: EzloRpcError) -> None:
+        super().__init__(f"the relay refused the MMS identity: {err.message}")
+        self.tag = err.data
+
+
+class LocalHubTransport:
+    """Reach a hub on the LAN over its TLS WebSocket."""
+
+    def __init__(
+        self,
+        host: str,
+        *,
+        port: int = LOCAL_PORT,
+        key_provider: LocalKeyProvider | None = None,
+        ssl_context: ssl.SSLContext | None = None,
+    ) -> None:
+        """``key_provider=None`` means the hub must have offline anonymous access enabled."""
+        self.url = f"wss://{host}:{port}"
+        self._key_provider = key_provider
+        self._ssl_context = ssl_context
+
+    async def open(
+        self, http: aiohttp.ClientSession, *, connect_timeout: float, request_timeout: float
+    ) -> tuple[RpcChannel, HubInfo]:
+        """Connect, read the hub info and log in; the channel is closed again on any failure."""
+        if self._ssl_context is None:
+            self._ssl_context = hub_ssl_context()
+        channel = await _open(
+            http,
+            self.url,
+            self._ssl_context,
+            connect_timeout=connect_timeout,
+            request_timeout=request_timeout,
+        )
+        try:
+            info = await _hub_info(channel)
+            await self._login(channel, info)
+        except BaseException:
+            await channel.close()
+            raise
+        return channel, info
+
+    async def _login(self, channel: RpcChannel, info: HubInfo) -> None:
+        if info.offline_anonymous_access:
+            _LOGGER.debug("hub %s allows anonymous offline access: no login", info.serial)
+            return
+        if self._key_provider is None:
+            raise EzloAuthError(
+                "the hub needs a login (offline anonymous access is off) and no local key is set"
+            )
+        for refresh in (False, True):
+            key = await self._key_provider(info, refresh)
+            try:
+                await channel.call("hub.offline.login.ui", {"user": key.user, "token": key.token})
+            except EzloRpcError as err:
+                if err.data == ALREADY_LOGGED_IN:
+                    return
+                if err.data != BAD_LOCAL_KEY or refresh:
+                    raise EzloAuthError(f"the hub refused the local key: {err.message}") from err
+                _LOGGER.debug("hub %s refused the local key; fetching a new one", info.serial)
+            else:
+                return
+
+
+class RelayTransport:
+    """Reach a hub through the Ezlo cloud NMA relay."""
+
+    def __init__(
+        self,
+        serial: str,
+        credentials: RelayCredentialsProvider,
+        *,
+        ssl_context: ssl.SSLContext | bool = True,
+    ) -> None:
+        """``ssl_context=True`` verifies the relay's certificate the usual way."""
+        self.serial = serial
+        self._credentials = credentials
+        self._ssl = ssl_context
+
+    async def open(
+        self, http: aiohttp.ClientSession, *, connect_timeout: float, request_timeout: float
+    ) -> tuple[RpcChannel, HubInfo]:
+        """Log in to the relay (renewing a refused identity once), register, read the hub info."""
+        timeouts = {"connect_timeout": connect_timeout, "request_timeout": request_timeout}
+        try:
+            return await self._attempt(http, refresh=False, **timeouts)
+        except _IdentityRefusedError as err:
+            _LOGGER.debug("relay refused the MMS identity (%s); renewing it", err.tag)
+        return await self._attempt(http, refresh=True, **timeouts)
+
+    async def _attempt(
+        self,
+        http: aiohttp.ClientSession,
+        *,
+        refresh: bool,
+        connect_timeout: float,
+        request_timeout: float,
+    ) -> tuple[RpcChannel, HubInfo]:
+        credentials = await self._credentials(refresh)
+        channel = await _open(
+            http,
+            credentials.url,
+            self._ssl,
+            connect_timeout=connect_timeout,
+            request_timeout=request_timeout,
+        )
+        try:
+            await self._login(channel, credentials)
+            await self._register(channel)
+            return channel, await _hub_info(channel)
+        except BaseException:
+            await channel.close()
+            raise
+
+    @staticmethod
+    async def _login(channel: RpcChannel, credentials: RelayCredentials) -> None:
+        params = {"MMSAuth": credentials.identity, "MMSAuthSig": credentials.signature}
+        try:
+            await channel.call("loginUserMios", params)
+        except EzloRpcError as err:
+            if err.data != ALREADY_LOGGED_IN:
+                raise _IdentityRefusedError(err) from err
+
+    async def _register(self, channel: RpcChannel) -> None:
+        try:
+            await channel.call("register", {"serial": self.serial})
+        except EzloRpcError as err:
+            if err.data in HUB_OFFLINE_TAGS:
+                raise EzloHubOfflineError(
+                    f"hub {self.serial} is not connected to the cloud"
+                ) from err
+            raise EzloAuthError(f"the relay refused hub {self.serial}: {err.message}") from err
+
+
+type Transport = LocalHubTransport | RelayTransport
