@@ -1,4 +1,4 @@
-"""Fidelity check: the official Loxone JS client (lxcommunicator) against the Miniserver simulator."""
+"""Fidelity check: the official Loxone JS client (lxcommunicator) against the simulator."""
 
 from __future__ import annotations
 
@@ -63,7 +63,8 @@ async def test_official_client_gets_token_events_and_controls() -> None:
         seen = dict(lines)
 
         # token acquired with the password (getkey2 + getjwt, encrypted), socket opened
-        assert "TOKEN" in seen and "OPEN" in seen
+        assert "TOKEN" in seen
+        assert "OPEN" in seen
         assert seen["VERSION"] == ms.structure["lastModified"]
         assert seen["STRUCTURE"] == len(ms.structure["controls"])
         assert seen["STATUS"] == {"code": "200", "value": "1"}
