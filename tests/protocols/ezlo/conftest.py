@@ -103,7 +103,9 @@ type SessionFactory = Callable[..., Awaitable[EzloHubSession]]
 async def make_session(http: aiohttp.ClientSession) -> AsyncIterator[SessionFactory]:
     sessions: list[EzloHubSession] = []
 
-    async def factory(transport: Transport, *, connect: bool = True, **options: Any) -> EzloHubSession:
+    async def factory(
+        transport: Transport, *, connect: bool = True, **options: Any
+    ) -> EzloHubSession:
         session = EzloHubSession(http, transport, **{**FAST, **options})
         sessions.append(session)
         if connect:
@@ -116,5 +118,7 @@ async def make_session(http: aiohttp.ClientSession) -> AsyncIterator[SessionFact
 
 
 @pytest.fixture
-async def local(hub: EzloHubSimulator, keys: KeyStore, make_session: SessionFactory) -> EzloHubSession:
+async def local(
+    hub: EzloHubSimulator, keys: KeyStore, make_session: SessionFactory
+) -> EzloHubSession:
     return await make_session(LocalHubTransport("127.0.0.1", port=hub.port, key_provider=keys))

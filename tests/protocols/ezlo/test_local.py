@@ -40,7 +40,9 @@ async def test_login_with_local_key_loads_everything(
     assert keys.calls == [(hub.house.serial, False)]
 
 
-async def test_anonymous_access_needs_no_login(http: aiohttp.ClientSession, make_session: SessionFactory) -> None:
+async def test_anonymous_access_needs_no_login(
+    http: aiohttp.ClientSession, make_session: SessionFactory
+) -> None:
     async with EzloHubSimulator(demo_house(anonymous=True)) as hub:
         session = await make_session(LocalHubTransport("127.0.0.1", port=hub.port))
         assert session.hub_info.offline_anonymous_access
@@ -58,7 +60,9 @@ async def test_no_key_and_no_anonymous_access_is_an_auth_error(
     assert session.state is ConnectionState.DISCONNECTED
 
 
-async def test_bad_cached_key_is_refreshed_once(hub: EzloHubSimulator, make_session: SessionFactory) -> None:
+async def test_bad_cached_key_is_refreshed_once(
+    hub: EzloHubSimulator, make_session: SessionFactory
+) -> None:
     keys = KeyStore(cached=LocalKey(USER, "stale"), fresh=LocalKey(USER, TOKEN))
     session = await make_session(LocalHubTransport("127.0.0.1", port=hub.port, key_provider=keys))
     assert session.connected
@@ -68,7 +72,9 @@ async def test_bad_cached_key_is_refreshed_once(hub: EzloHubSimulator, make_sess
 async def test_bad_fresh_key_is_an_auth_error_without_secrets(
     hub: EzloHubSimulator, make_session: SessionFactory
 ) -> None:
-    keys = KeyStore(cached=LocalKey(USER, "stale-secret"), fresh=LocalKey(USER, "also-wrong-secret"))
+    keys = KeyStore(
+        cached=LocalKey(USER, "stale-secret"), fresh=LocalKey(USER, "also-wrong-secret")
+    )
     session = await make_session(
         LocalHubTransport("127.0.0.1", port=hub.port, key_provider=keys), connect=False
     )
@@ -90,7 +96,9 @@ async def test_login_refused_for_other_reasons_is_not_retried(
     assert keys.calls == [(hub.house.serial, False)]
 
 
-async def test_already_logged_in_counts_as_success(hub: EzloHubSimulator, http: aiohttp.ClientSession) -> None:
+async def test_already_logged_in_counts_as_success(
+    hub: EzloHubSimulator, http: aiohttp.ClientSession
+) -> None:
     ws = await http.ws_connect(f"wss://127.0.0.1:{hub.port}", ssl=hub_ssl_context())
     channel = RpcChannel(ws, request_timeout=1.0)
     channel.start()
@@ -116,7 +124,9 @@ async def test_login_tolerates_the_already_logged_in_answer(
     await channel.close()
 
 
-async def test_hub_requires_the_aes256_sha256_cipher(hub: EzloHubSimulator, http: aiohttp.ClientSession) -> None:
+async def test_hub_requires_the_aes256_sha256_cipher(
+    hub: EzloHubSimulator, http: aiohttp.ClientSession
+) -> None:
     context = hub_ssl_context()
     ws = await http.ws_connect(f"wss://127.0.0.1:{hub.port}", ssl=context)
     transport = ws.get_extra_info("ssl_object")
@@ -127,8 +137,12 @@ async def test_hub_requires_the_aes256_sha256_cipher(hub: EzloHubSimulator, http
     await ws.close()
 
 
-async def test_unreachable_hub_is_a_connection_error(http: aiohttp.ClientSession, hub: EzloHubSimulator) -> None:
+async def test_unreachable_hub_is_a_connection_error(
+    http: aiohttp.ClientSession, hub: EzloHubSimulator
+) -> None:
     port = hub.port
     await hub.stop()
     with pytest.raises(EzloConnectionError, match="cannot connect"):
-        await LocalHubTransport("127.0.0.1", port=port).open(http, connect_timeout=2.0, request_timeout=1.0)
+        await LocalHubTransport("127.0.0.1", port=port).open(
+            http, connect_timeout=2.0, request_timeout=1.0
+        )
