@@ -614,6 +614,8 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m tests.simulators.miniserver",
         description="Run the simulated Loxone Miniserver (ws://HOST:PORT/ws/rfc6455).",
+        epilog="quirks (--quirk NAME=VALUE): "
+        + ", ".join(f"{item.name}={getattr(Quirks(), item.name)!r}" for item in fields(Quirks)),
     )
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on")
     parser.add_argument("--port", type=int, default=8081, help="TCP port (0 picks a free one)")
