@@ -1,4 +1,4 @@
-"""Local hub transport: TLS with the hub cipher, hub.info.get before login, key and anonymous login."""
+"""Local hub transport: hub cipher TLS, hub.info.get before login, key or anonymous login."""
 
 from __future__ import annotations
 
@@ -33,7 +33,8 @@ async def test_login_with_local_key_loads_everything(
     assert set(session.items) == set(hub.house.items)
     assert {room.name for room in session.rooms.values()} == {"Living room", "Kitchen", "Bedroom"}
     assert {scene.name for scene in session.scenes.values()} == {"Good night", "Leaving home"}
-    assert session.modes is not None and session.modes.current == "1"
+    assert session.modes is not None
+    assert session.modes.current == "1"
     methods = [method for method, _ in hub.requests]
     assert methods[:2] == ["hub.info.get", "hub.offline.login.ui"]
     assert hub.requests[1][1] == {"user": USER, "token": TOKEN}

@@ -1,4 +1,4 @@
-"""NMA relay transport: loginUserMios, register, proxied JSON-RPC, identity renewal, relay faults."""
+"""NMA relay transport: loginUserMios, register, proxied calls, identity renewal, faults."""
 
 from __future__ import annotations
 
@@ -127,4 +127,4 @@ async def test_expired_identity_during_reconnect_is_renewed(
     await simulator.drop_connections()
     await wait_until(lambda: session.reconnects == 1 and session.connected)
     assert store.calls == [False, False, True]
-    assert (IDENTITY, SIGNATURE) != store.current
+    assert store.current != (IDENTITY, SIGNATURE)

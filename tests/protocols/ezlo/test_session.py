@@ -98,7 +98,8 @@ async def test_scenes_modes_and_arming(hub: EzloHubSimulator, local: EzloHubSess
     await local.switch_mode("3")
     await wait_until(lambda: local.modes is not None and local.modes.current == "3")
     assert [(m.current, m.switch_to) for m in modes] == [("1", "3"), ("3", "")]
-    assert local.modes is not None and local.modes.mode_name("3") == "Night"
+    assert local.modes is not None
+    assert local.modes.mode_name("3") == "Night"
     with pytest.raises(EzloValueError):
         await local.switch_mode("42")
 
@@ -107,7 +108,8 @@ async def test_scenes_modes_and_arming(hub: EzloHubSimulator, local: EzloHubSess
     local.subscribe_device(motion.id, changed.append)
     await local.set_device_armed(motion.id, True)
     await wait_until(lambda: local.devices[motion.id].armed)
-    assert changed[-1].armed and changed[-1].name == "Hall motion"  # partial update merged
+    assert changed[-1].armed
+    assert changed[-1].name == "Hall motion"
 
 
 async def test_device_added_updated_removed(hub: EzloHubSimulator, local: EzloHubSession) -> None:
@@ -121,13 +123,15 @@ async def test_device_added_updated_removed(hub: EzloHubSimulator, local: EzloHu
     item = hub.house.items.pop(plug_item)
     hub.add_device(record, [item])
     await wait_until(lambda: len(added) == 1)
-    assert added[0][0].name == "Porch plug" and added[0][1] == 1
+    assert added[0][0].name == "Porch plug"
+    assert added[0][1] == 1
     hub.update_device(device_id, reachable=False)
     await wait_until(lambda: not local.devices[device_id].available)
     assert local.devices[device_id].name == "Porch plug"
     hub.remove_device(device_id)
     await wait_until(lambda: removed == [device_id])
-    assert device_id not in local.devices and plug_item not in local.items
+    assert device_id not in local.devices
+    assert plug_item not in local.items
 
 
 async def test_item_broadcasts(hub: EzloHubSimulator, local: EzloHubSession) -> None:
@@ -162,7 +166,8 @@ async def test_item_broadcasts(hub: EzloHubSimulator, local: EzloHubSession) -> 
         {"_id": "late", "deviceId": device, "name": "lux", "valueType": "illuminance", "value": 3},
     )
     await wait_until(lambda: "late" in local.items)
-    assert "x" not in local.items and "unknown" not in local.items
+    assert "x" not in local.items
+    assert "unknown" not in local.items
 
 
 async def test_scene_and_room_broadcasts(hub: EzloHubSimulator, local: EzloHubSession) -> None:
@@ -175,7 +180,8 @@ async def test_scene_and_room_broadcasts(hub: EzloHubSimulator, local: EzloHubSe
     hub.add_scene({"_id": "s-new", "name": "Movie", "enabled": True})
     hub.add_scene({"_id": "s-new", "name": "Movie night", "enabled": False})
     await wait_until(lambda: len(scene_changes) == 2)
-    assert local.scenes["s-new"].name == "Movie night" and not local.scenes["s-new"].enabled
+    assert local.scenes["s-new"].name == "Movie night"
+    assert not local.scenes["s-new"].enabled
     hub.delete_scene("s-new")
     await wait_until(lambda: "s-new" not in local.scenes)
     hub.add_room({"_id": "r-new", "name": "Attic"})
@@ -194,7 +200,8 @@ async def test_scene_and_room_broadcasts(hub: EzloHubSimulator, local: EzloHubSe
     hub.broadcast("hub.device.updated", {"_id": "never-existed", "name": "x"})
     hub.broadcast("hub.device.removed", {"_id": "never-existed"})
     await asyncio.sleep(0.05)
-    assert len(scene_changes) == 3 and local.connected
+    assert len(scene_changes) == 3
+    assert local.connected
 
 
 async def test_hub_reboot_recovers_with_full_refresh(
@@ -231,11 +238,15 @@ async def test_hub_reboot_recovers_with_full_refresh(
     hub.house.scenes.clear()
     hub.house.rooms.append({"_id": "r-x", "name": "Cellar"})
     await wait_until(lambda: local.reconnects == 1 and local.connected)
-    assert ConnectionState.DISCONNECTED in states and states[-1] is ConnectionState.CONNECTED
+    assert ConnectionState.DISCONNECTED in states
+    assert states[-1] is ConnectionState.CONNECTED
     assert seen == [True]
     assert devices_seen == [False]
-    assert [d.id for d in added] == [new] and removed == [gone]
-    assert modes == ["2"] and scenes == [0] and rooms == [4]
+    assert [d.id for d in added] == [new]
+    assert removed == [gone]
+    assert modes == ["2"]
+    assert scenes == [0]
+    assert rooms == [4]
 
 
 async def test_drop_connections_recovers(hub: EzloHubSimulator, local: EzloHubSession) -> None:
@@ -269,7 +280,7 @@ async def test_slow_answers_time_out_then_recover(
     hub: EzloHubSimulator, local: EzloHubSession
 ) -> None:
     hub.response_delay = 1.5
-    with pytest.raises(EzloTimeoutError, match="hub.scenes.run"):
+    with pytest.raises(EzloTimeoutError, match=r"hub\.scenes\.run"):
         await local.run_scene(next(iter(local.scenes)))
     hub.response_delay = 0.0
     await local.run_scene(next(iter(local.scenes)))
@@ -325,7 +336,7 @@ async def test_listener_errors_do_not_break_the_session(
 
     good: list[float] = []
     local.subscribe_item(temp, broken)
-    local.subscribe_item(temp, lambda item: good.append(float(item.value or 0)))
+    local.subscribe_item(temp, lambda item: good.append(item.value))  # type: ignore[arg-type]
     hub.set_item_value(temp, 19.0)
     await wait_until(lambda: good == [19.0])
     assert local.connected
@@ -343,7 +354,8 @@ async def test_session_without_scenes_or_modes(make_session: SessionFactory) -> 
     house.modes = None
     async with EzloHubSimulator(house) as hub:
         session = await make_session(LocalHubTransport("127.0.0.1", port=hub.port))
-        assert session.scenes == {} and session.modes is None
+        assert session.scenes == {}
+        assert session.modes is None
         hub.broadcast("hub.modes.switched", {"from": "1", "to": "2", "status": "done"})
         await asyncio.sleep(0.05)
         assert session.modes is None
