@@ -1,0 +1,81 @@
+"""How a ``data_request`` reaches the luup engine: straight over the LAN, or through the MMS relay.
+
+A transport sends one query and returns the body text, turning every network failure into the
+library's own errors so the client above never sees aiohttp exceptions.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Protocol
+
+import aiohttp
+from yarl import URL
+
+from .errors import VeraAuthError, VeraConnectionError, VeraTimeoutError
+
+
+class Transport(Protocol):
+    """Sends one ``data_request`` query; ``label`` names the path in logs (never a secret)."""
+
+    @property
+    def label(self) -> str:
+        """A short, secret-free description such as ``local http://10.0.0.5:3480``."""
+        ...
+
+    async def get(self, params: Mapping[str, str], time_limit: float) -> str:
+        """Send the query and return the body text."""
+        ...
+
+
+def raise_for_status(status: int, label: str) -> None:
+    """Map an HTTP error status of the hub or relay to our errors."""
+    if status in {401, 403}:
+        raise VeraAuthError(f"{label} refused the request (HTTP {status})")
+    if status >= 400:
+        raise VeraConnectionError(f"{label} answered HTTP {status}")
+
+
+async def fetch_text(
+    http: aiohttp.ClientSession,
+    url: URL,
+    params: Mapping[str, str],
+    time_limit: float,
+    label: str,
+    headers: Mapping[str, str] | None = None,
+) -> tuple[int, str]:
+    """GET ``url`` and return status and body; network failures become our errors."""
+    try:
+        async with http.get(
+            url,
+            params=params,
+            headers=headers,
+            timeout=aiohttp.ClientTimeout(total=time_limit),
+            allow_redirects=False,
+        ) as response:
+            body = await response.read()
+            return response.status, body.decode("utf-8", errors="replace")
+    except TimeoutError as err:
+        raise VeraTimeoutError(f"{label} did not answer within {time_limit:g} s") from err
+    except aiohttp.ClientError as err:
+        raise VeraConnectionError(f"cannot reach {label}: {type(err).__name__}") from err
+
+
+class LocalTransport:
+    """Talks to the hub's own ``data_request`` endpoint on the LAN."""
+
+    def __init__(self, http: aiohttp.ClientSession, url: URL) -> None:
+        """Use ``url`` (a full ``.../data_request`` URL) through the caller's session."""
+        self._http = http
+        self.url = url
+
+    @property
+    def label(self) -> str:
+        """Name the endpoint; local URLs carry no secret."""
+        return f"local {self.url}"
+
+    async def get(self, params: Mapping[str, str], time_limit: float) -> str:
+        """Send the query and return the body."""
+        status, body = await fetch_text(self._http, self.url, params, time_limit, self.label)
+        raise_for_status(status, self.label)
+        return body
