@@ -1,0 +1,73 @@
+"""Both transports with credentials from the MMS cloud simulator through the MMS client."""
+
+from __future__ import annotations
+
+import aiohttp
+import pytest
+
+from custom_components.hubrelay.protocols.ezlo import (
+    EzloAuthError,
+    LocalHubTransport,
+    RelayTransport,
+)
+from custom_components.hubrelay.protocols.ezlo.mms_credentials import MmsCredentials
+from custom_components.hubrelay.protocols.mms import HubLocalKeys, MmsClient
+from tests.simulators.ezlo_hub import EzloHubSimulator, NmaRelaySimulator, client_context
+from tests.simulators.mms_cloud import MmsCloudSimulator
+
+from .conftest import SessionFactory
+from .helpers import wait_until
+
+
+async def test_relay_and_local_through_mms(
+    http: aiohttp.ClientSession, make_session: SessionFactory
+) -> None:
+    async with MmsCloudSimulator() as cloud, EzloHubSimulator() as hub:
+        serial = hub.house.serial
+        cloud.add_account("owner", "secret-password")
+
+        def valid(identity: str, signature: str) -> bool:
+            return cloud.validate_identity(identity, signature) is not None
+
+        async with NmaRelaySimulator(hub, identity_check=valid) as relay:
+            cloud.add_hub("owner", serial, relay_url=relay.url, kind="ezlo", name="Ezlo Plus")
+            keys = cloud.local_keys(serial)
+            hub.local_keys = {keys.user: keys.token}
+            client = MmsClient(http, "owner", "secret-password", **cloud.client_kwargs())
+            stored: list[HubLocalKeys] = []
+            credentials = MmsCredentials(client, serial, on_local_keys=stored.append)
+
+            remote = await make_session(
+                RelayTransport(
+                    serial, credentials.relay, ssl_context=client_context(relay.cert_pem)
+                )
+            )
+            assert remote.hub_info.serial == serial
+            cloud.expire_identities()
+            await relay.drop_connections()
+            await wait_until(lambda: remote.reconnects == 1 and remote.connected)
+            assert relay.logins == [True, False, True]
+
+            local = await make_session(
+                LocalHubTransport("127.0.0.1", port=hub.port, key_provider=credentials.local_key)
+            )
+            assert local.connected
+            assert [key.user for key in stored] == [keys.user]
+            await remote.close()
+            await local.close()
+
+
+async def test_wrong_password_is_an_auth_error(
+    http: aiohttp.ClientSession, make_session: SessionFactory
+) -> None:
+    async with MmsCloudSimulator() as cloud, EzloHubSimulator() as hub:
+        cloud.add_account("owner", "secret-password")
+        client = MmsClient(http, "owner", "wrong-password", **cloud.client_kwargs())
+        credentials = MmsCredentials(client, hub.house.serial)
+        session = await make_session(
+            LocalHubTransport("127.0.0.1", port=hub.port, key_provider=credentials.local_key),
+            connect=False,
+        )
+        with pytest.raises(EzloAuthError) as caught:
+            await session.connect()
+        assert "wrong-password" not in str(caught.value)
