@@ -41,6 +41,7 @@ Public API (the contract with the MMS client tests and the Ezlo / Vera simulator
         cloud.identity_lifetime = 86400.0  # seconds from Generated to Expires of new identities
         cloud.cloud_token_lifetime = 3600.0
         cloud.revoke_sessions()            # every session token issued so far is refused (401)
+        cloud.revoke_cloud_tokens()        # every cloud JWT issued so far is refused (401)
         cloud.primary_auth_down = True     # same as cloud.down.add("auth")
         cloud.down = {"device"}            # these roles drop every connection without answering
         cloud.errors = {"account": 500}    # these roles answer every request with that status
@@ -254,6 +255,10 @@ class MmsCloudSimulator:
     def expire_identities(self) -> None:
         """Refuse every identity issued so far (as if their ``Expires`` had passed)."""
         self._signer.revoke_issued()
+
+    def revoke_cloud_tokens(self) -> None:
+        """Refuse every Ezlo cloud token (JWT) issued so far."""
+        self._signer.revoke_jwts()
 
     def revoke_sessions(self) -> None:
         """Refuse every session token issued so far."""

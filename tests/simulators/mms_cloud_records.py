@@ -97,6 +97,8 @@ class TicketSigner:
         self._secret = secrets.token_bytes(32)
         self._seq = 5_617_000
         self._revoked_up_to = 0
+        self._jwt_seq = 0
+        self._jwt_revoked_up_to = 0
 
     def _sign(self, text: str) -> str:
         mac = hmac.new(self._secret, text.encode("ascii"), hashlib.sha256).digest()
@@ -144,12 +146,16 @@ class TicketSigner:
         """Make every identity issued so far count as expired."""
         self._revoked_up_to = self._seq
 
+    def revoke_jwts(self) -> None:
+        """Make every cloud token issued so far count as expired."""
+        self._jwt_revoked_up_to = self._jwt_seq
+
     def issue_jwt(self, claims: dict[str, Any], *, lifetime: float) -> str:
         """Return an HS256 JWT with ``expires_ts``."""
         header = _b64url(json.dumps({"alg": "HS256", "typ": "JWT"}).encode())
-        payload = _b64url(
-            json.dumps({**claims, "expires_ts": int(time.time() + lifetime)}).encode()
-        )
+        self._jwt_seq += 1
+        claims = {**claims, "jti": self._jwt_seq, "expires_ts": int(time.time() + lifetime)}
+        payload = _b64url(json.dumps(claims).encode())
         mac = hmac.new(self._secret, f"{header}.{payload}".encode(), hashlib.sha256).digest()
         return f"{header}.{payload}.{_b64url(mac)}"
 
@@ -162,4 +168,6 @@ class TicketSigner:
         if not hmac.compare_digest(_b64url(mac), parts[2]):
             return None
         claims: dict[str, Any] = json.loads(_b64url_decode(parts[1]))
-        return claims if claims["expires_ts"] > time.time() else None
+        if claims["expires_ts"] <= time.time() or claims["jti"] <= self._jwt_revoked_up_to:
+            return None
+        return claims
