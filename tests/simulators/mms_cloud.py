@@ -45,6 +45,7 @@ Public API (the contract with the MMS client tests and the Ezlo / Vera simulator
         cloud.primary_auth_down = True     # same as cloud.down.add("auth")
         cloud.down = {"device"}            # these roles drop every connection without answering
         cloud.errors = {"account": 500}    # these roles answer every request with that status
+        cloud.bodies = {"device": "<html>"}  # these roles answer every request 200 with that body
         cloud.response_delay = 0.5         # seconds before every answer
 
 Run alone: ``python -m tests.simulators.mms_cloud --port 8480`` (``--help`` shows the demo account).
@@ -106,6 +107,7 @@ class MmsCloudSimulator:
         self.cloud_token_lifetime = 3_600.0
         self.down: set[str] = set()
         self.errors: dict[str, int] = {}
+        self.bodies: dict[str, str] = {}
         self.response_delay = 0.0
 
     # -- lifecycle ------------------------------------------------------------------------------
@@ -290,6 +292,9 @@ class MmsCloudSimulator:
         status = self.errors.get(role)
         if status is not None:
             return web.Response(status=status, text="Internal error")
+        body = self.bodies.get(role)
+        if body is not None:
+            return web.Response(text=body, content_type="text/html")
         response: web.StreamResponse = await handler(request)
         return response
 

@@ -118,3 +118,8 @@ async def test_expiring_stored_identity_without_password_needs_the_password(
     client = make_client(password=None, identity=stored, renew_margin=120)
     with pytest.raises(MmsPasswordRequiredError):
         await client.ensure_identity()
+
+
+async def test_an_auth_host_is_required(make_client: ClientFactory) -> None:
+    with pytest.raises(ValueError, match="auth host"):
+        make_client(auth_hosts=())

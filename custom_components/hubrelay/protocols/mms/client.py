@@ -175,7 +175,7 @@ class MmsClient:
         for base in self._auth_hosts[:-1]:
             try:
                 return await self._login_on(base + path, params)
-            except MmsConnectionError as err:
+            except (MmsConnectionError, MmsProtocolError) as err:
                 _LOGGER.debug("%s; trying the next auth host", err)
         return await self._login_on(self._auth_hosts[-1] + path, params)
 

@@ -42,8 +42,8 @@ class CloudToken:
     @classmethod
     def from_json(cls, answer: Any) -> CloudToken:
         """Parse the ``legacy-to-cloud`` answer and read the expiry from the JWT payload."""
-        token = optional_str(answer, "token") if isinstance(answer, dict) else None
-        if token is None:
+        token = answer.get("token") if isinstance(answer, dict) else None
+        if not isinstance(token, str) or not token:
             raise MmsProtocolError("the token exchange answer has no token")
         return cls(token=token, expires_ts=_jwt_expiry(token))
 
