@@ -115,7 +115,7 @@ class VeraLuupSimulator:
         self._reloads = 0
         self._failures: list[tuple[int, str]] = []
         self._jobs = itertools.count(1)
-        self._closing = False
+        self._closing = asyncio.Event()
         self._runner: web.AppRunner | None = None
 
     # --- lifecycle -------------------------------------------------------------------------------
@@ -148,7 +148,7 @@ class VeraLuupSimulator:
 
     async def stop(self) -> None:
         """Release held long polls and stop serving."""
-        self._closing = True
+        self._closing.set()
         self._wake()
         if self._runner is not None:
             await self._runner.cleanup()
@@ -223,7 +223,7 @@ class VeraLuupSimulator:
         """Run one ``data_request`` and return HTTP status and body."""
         self.requests.append(dict(params))
         if self.response_delay:
-            await asyncio.sleep(self.response_delay)
+            await self._pause(self.response_delay)
         if self._failures:
             return self._failures.pop(0)
         handlers: dict[str, Callable[[Mapping[str, str]], Any]] = {
@@ -281,7 +281,7 @@ class VeraLuupSimulator:
         timeout = _float(params.get("timeout"), 60.0)
         reloads = self._reloads
         deadline = asyncio.get_running_loop().time() + timeout
-        while not self._closing and not self._changed_since(since):
+        while not self._closing.is_set() and not self._changed_since(since):
             remaining = deadline - asyncio.get_running_loop().time()
             if remaining <= 0:
                 break
@@ -290,7 +290,7 @@ class VeraLuupSimulator:
                 await asyncio.wait_for(event.wait(), remaining)
             if self._reloads != reloads:
                 return ""
-        await asyncio.sleep(_float(params.get("minimumdelay"), 0.0) / 1000)
+        await self._pause(_float(params.get("minimumdelay"), 0.0) / 1000)
         answer: dict[str, Any] = {
             "full": 0,
             "loadtime": self.loadtime,
@@ -491,6 +491,11 @@ class VeraLuupSimulator:
         self.dataversion += 1
         self._scene_versions[scene_id] = self.dataversion
         self._wake()
+
+    async def _pause(self, seconds: float) -> None:
+        """Sleep, but end at once when the simulator stops so no handler outlives it."""
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._closing.wait(), seconds)
 
     def _changed_since(self, since: int) -> bool:
         return self.dataversion > since

@@ -14,6 +14,7 @@ from .errors import VeraInvalidUrlError
 LUUP_PORT = 3480
 DIRECT_PATH = "/data_request"
 PROXIED_PATH = "/port_3480/data_request"
+WEB_PORTS = {"http": 80, "https": 443}
 
 
 def local_data_request_urls(user_input: str) -> tuple[URL, ...]:
@@ -21,7 +22,8 @@ def local_data_request_urls(user_input: str) -> tuple[URL, ...]:
 
     A bare host or port 3480 means the classic ``:3480/data_request``; another explicit port
     (such as 80) or a path naming ``/port_3480`` means the proxied form. Both are always
-    offered so a hub that serves only one of them still connects.
+    offered so a hub that serves only one of them still connects; on a port other than 3480
+    and the web port (a reverse proxy, a simulator) both forms keep that port.
     """
     text = user_input.strip()
     if not text:
@@ -42,7 +44,7 @@ def local_data_request_urls(user_input: str) -> tuple[URL, ...]:
         raise VeraInvalidUrlError("the hub address has an unexpected path")
     origin = URL.build(scheme=url.scheme, host=host, port=port)
     proxied_first = path.startswith("/port_3480") or (port is not None and port != LUUP_PORT)
-    if port is None or port == LUUP_PORT:
+    if port in {None, LUUP_PORT, WEB_PORTS[url.scheme]}:
         direct = origin.with_port(LUUP_PORT).with_path(DIRECT_PATH)
         proxied = origin.with_port(None).with_path(PROXIED_PATH)
     else:
