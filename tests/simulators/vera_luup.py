@@ -35,6 +35,7 @@ Public API::
     hub.direct_enabled = False / hub.proxied_enabled = False   # 404 on that URL form
 
 ``python -m tests.simulators.vera_luup --port 3480 [--sdata FILE]`` runs it alone until Ctrl-C.
+``tests.simulators.vera_relay.VeraRelaySimulator`` puts it behind a simulated MMS relay.
 """
 
 from __future__ import annotations

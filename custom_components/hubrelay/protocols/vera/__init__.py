@@ -32,6 +32,7 @@ from .models import (
     VeraThermostat,
     VeraWindowCovering,
 )
+from .relay import RelayTransport
 from .responses import ActionResult, DeviceDetails, SData, StatusData, UserData
 from .services import Category, FanMode, HvacMode, SecuritySensorType, SetpointTarget
 from .session import VeraSession, VeraTimings
@@ -46,6 +47,7 @@ __all__ = [
     "FanMode",
     "HvacMode",
     "LocalTransport",
+    "RelayTransport",
     "RgbColor",
     "Room",
     "SData",

@@ -18,6 +18,7 @@ import secrets
 
 import aiohttp
 
+from ..mms import MmsClient
 from .client import VeraClient
 from .errors import (
     VeraAuthError,
@@ -36,6 +37,7 @@ from .models import (
     VeraSceneController,
     VeraThermostat,
 )
+from .relay import RelayTransport
 from .responses import ActionResult, DeviceDetails, SData
 from .services import (
     COLOR,
@@ -115,6 +117,18 @@ class VeraSession:
         """Build a session for a hub on the LAN from what the user typed."""
         urls = local_data_request_urls(address)
         return cls([LocalTransport(http, url) for url in urls], timings=timings)
+
+    @classmethod
+    def remote(
+        cls,
+        http: aiohttp.ClientSession,
+        mms: MmsClient,
+        pk_device: int | str,
+        *,
+        timings: VeraTimings | None = None,
+    ) -> VeraSession:
+        """Build a session that reaches unit ``pk_device`` through the MMS relay."""
+        return cls([RelayTransport(http, mms, pk_device)], timings=timings)
 
     # --- what the HA layer reads -------------------------------------------------------------
 
