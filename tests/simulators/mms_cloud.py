@@ -226,6 +226,7 @@ class MmsCloudSimulator:
             name=name,
             relay_url=relay_url,
             local_ip=local_ip,
+            mac_address=_mac_for(serial),
             firmware_version=firmware_version
             or ("2.0.90.3265.5" if kind == "ezlo" else "1.7.5186"),
             only_on_alt_device_server=only_on_alt_device_server,
@@ -465,6 +466,11 @@ class MmsCloudSimulator:
                 "data": {"type": "string", "string": hub.local_token},
             }
         return keys
+
+
+def _mac_for(serial: str) -> str:
+    digits = serial.zfill(6)[-6:]
+    return "00:0E:F3:" + ":".join(digits[i : i + 2] for i in (0, 2, 4))
 
 
 def _invalid_session() -> web.Response:

@@ -58,7 +58,7 @@ class HubRecord:
     relay_url: str
     local_ip: str | None = None
     external_ip: str = "203.0.113.7"
-    mac_address: str = "00:0E:F3:12:34:56"
+    mac_address: str = "00:0E:F3:00:00:01"
     firmware_version: str = ""
     controller_uuid: str = field(default_factory=lambda: str(uuid.uuid4()))
     local_user: str = field(default_factory=lambda: str(uuid.uuid4()))

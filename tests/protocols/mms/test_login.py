@@ -123,3 +123,12 @@ async def test_expiring_stored_identity_without_password_needs_the_password(
 async def test_an_auth_host_is_required(make_client: ClientFactory) -> None:
     with pytest.raises(ValueError, match="auth host"):
         make_client(auth_hosts=())
+
+
+@pytest.mark.parametrize("username", ["a/b", "we#ird?x=1", "sp ace+plus%", "jürgen@example.com"])
+async def test_usernames_are_one_path_segment(
+    cloud: MmsCloudSimulator, make_client: ClientFactory, username: str
+) -> None:
+    cloud.add_account(username, "pw")
+    identity = await make_client(username=username, password="pw").login()
+    assert identity.username == username

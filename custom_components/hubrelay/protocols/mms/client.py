@@ -17,6 +17,7 @@ from collections.abc import Callable, Mapping, Sequence
 import json
 import logging
 from typing import Any
+from urllib.parse import quote
 import uuid
 
 import aiohttp
@@ -171,16 +172,16 @@ class MmsClient:
             "PK_Oem": str(self._oem),
             "TokenVersion": "2",
         }
-        path = f"/autha/auth/username/{self._username}"
+        path = "/autha/auth/username/" + quote(self._username, safe="@")
         for base in self._auth_hosts[:-1]:
             try:
-                return await self._login_on(base + path, params)
+                return await self._login_on(URL(base + path, encoded=True), params)
             except (MmsConnectionError, MmsProtocolError) as err:
                 _LOGGER.debug("%s; trying the next auth host", err)
-        return await self._login_on(self._auth_hosts[-1] + path, params)
+        return await self._login_on(URL(self._auth_hosts[-1] + path, encoded=True), params)
 
-    async def _login_on(self, url: str, params: Mapping[str, str]) -> Identity:
-        what = f"MMS login on {_host(url)}"
+    async def _login_on(self, url: URL, params: Mapping[str, str]) -> Identity:
+        what = f"MMS login on {url.host}"
         status, body = await self._fetch("GET", url, what=what, params=params)
         if status == 404:
             raise MmsAuthError("the MMS cloud refused the username or password")
@@ -350,7 +351,7 @@ class MmsClient:
     async def _fetch(
         self,
         method: str,
-        url: str,
+        url: str | URL,
         *,
         what: str,
         headers: Mapping[str, str] | None = None,
