@@ -111,7 +111,13 @@ class FrameAssembler:
         self._pending = None
         if pending.type is MessageType.TEXT:
             return [Message(MessageType.TEXT, frame.decode("utf-8", errors="replace"))]
-        return [Message(pending.type, frame)]
+        message = Message(pending.type, frame)
+        if pending.estimated or len(frame) == pending.length:
+            return [message]
+        problem = (
+            f"{pending.type.name} payload has {len(frame)} bytes, header said {pending.length}"
+        )
+        return [message, LoxoneProtocolError(problem)]
 
     def _take_header(
         self, frame: bytes, pending: Header | None
