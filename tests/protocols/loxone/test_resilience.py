@@ -6,6 +6,7 @@ import asyncio
 from dataclasses import replace
 import logging
 
+from cryptography.hazmat.primitives.asymmetric import rsa
 import pytest
 from yarl import URL
 
@@ -16,6 +17,7 @@ from custom_components.hubrelay.protocols.loxone import (
     LoxoneBlockedError,
     LoxoneConnectionError,
     LoxoneOutOfServiceError,
+    LoxoneProtocolError,
     LoxoneTimeoutError,
     MiniserverClient,
     uuid_to_bytes,
@@ -221,6 +223,7 @@ async def test_slow_answer_times_out_and_the_late_answer_is_not_misread(
     ms.response_delay = 0.0
     answer = await client.send_command(switch, "off")
     assert answer.ok
+    assert answer.value == "0"  # the answer to "off", not the late one to "on"
     assert client.connected
     assert ms.commands[-2:] == [(switch, "on"), (switch, "off")]
 
@@ -282,3 +285,52 @@ async def test_close_during_reconnect_leaves_nothing_running(
     await wait_until(lambda: not client.connected)
     await client.close()
     await ms.start()
+
+
+async def test_connect_again_without_the_supervisor(
+    ms: MiniserverSimulator, make_client: ClientFactory
+) -> None:
+    client = await make_client()
+    client.start()
+    client.start()  # a second start keeps the one supervisor
+    await client.close()
+    await client.connect()
+    assert client.connected
+    await ms.drop_connections()
+    await wait_until(lambda: not client.connected)
+    await client.connect()
+    assert client.connected
+    assert ms.sessions == 1
+
+
+async def test_replaced_miniserver_key_is_fetched_again(
+    ms: MiniserverSimulator, make_client: ClientFactory
+) -> None:
+    client = await make_client(connect=False)
+    # as if a cached key belonged to a Miniserver that has since been replaced
+    client._public_key = rsa.generate_private_key(public_exponent=65537, key_size=2048).public_key()
+    with pytest.raises(LoxoneProtocolError, match="key exchange"):
+        await client.connect()
+    assert client._public_key is None
+    await client.connect()
+    assert client.connected
+
+
+async def test_failing_connection_listener_is_logged(
+    ms: MiniserverSimulator, make_client: ClientFactory, caplog: pytest.LogCaptureFixture
+) -> None:
+    client = await make_client(connect=False)
+
+    def broken(state: ConnectionState) -> None:
+        raise RuntimeError("listener bug")
+
+    remove = client.add_connection_listener(broken)
+    seen = record_states(client)
+    await client.connect()
+    assert seen == [ConnectionState.CONNECTED]
+    assert "A Loxone connection listener failed" in caplog.text
+    remove()
+    client.start()
+    await ms.drop_connections()
+    await wait_until(lambda: seen[-1:] == [ConnectionState.CONNECTED] and len(seen) == 3)
+    assert caplog.text.count("A Loxone connection listener failed") == 1

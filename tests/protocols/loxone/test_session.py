@@ -137,6 +137,7 @@ async def test_subscribers_get_only_their_states(
     assert "A Loxone state subscriber failed" in caplog.text
     unsubscribe()
     unsubscribe()  # harmless twice
+    client.subscribe(list(ms.values)[2], broken)()  # the only subscriber of a state leaves
     ms.set_value(first, 1.0)
     ms.set_value(second, 2.0)
     await wait_until(lambda: other == [2.0])
@@ -180,6 +181,9 @@ async def test_secured_command_with_visualisation_password(
     assert plain.value.code == 500
     with pytest.raises(LoxoneVisuPasswordError):
         await client.send_secured_command(secured, "on", "wrong")
+    with pytest.raises(LoxoneCommandError) as unknown:
+        await client.send_secured_command("0f000000-0000-0000-ffff000000000000", "on", "1234")
+    assert unknown.value.code == 404
     answer = await client.send_secured_command(secured, "on", "1234")
     assert answer.ok
     assert ms.commands[-1] == (secured, "on")
@@ -277,7 +281,11 @@ async def test_unchanged_structure_is_not_downloaded_again(
 ) -> None:
     cached = LoxoneStructure.from_json(ms.structure)
     structures: list[LoxoneStructure] = []
-    client = await make_client(structure=cached, on_structure_changed=structures.append)
+    client = await make_client(
+        connect=False, structure=cached, on_structure_changed=structures.append
+    )
+    assert client.serial == ms.serial  # known from the cached structure before connecting
+    await client.connect()
     assert client.structure is cached
     assert structures == []
     ms.structure["lastModified"] = "2030-01-01 00:00:00"

@@ -408,9 +408,7 @@ class MiniserverClient:
         answer = check_answer(
             await connection.request("jdev/sys/getkey", encrypted=True), "the key request"
         )
-        if not isinstance(answer.value, str):
-            raise LoxoneProtocolError("getkey answered without a key")
-        return answer.value
+        return str(answer.value)
 
     async def _token_request(
         self, connection: MiniserverConnection, verb: str, token: Token, *, secret_answer: bool

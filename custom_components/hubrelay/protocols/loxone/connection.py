@@ -335,6 +335,8 @@ class MiniserverConnection:
             self._reason = LoxoneTimeoutError("the Miniserver timed out the authentication (420)")
         if pending is None or pending.future.done():
             _LOGGER.debug("Unsolicited Miniserver answer with status %s", answer.code)
+            if self._stale_answers:  # most likely the late answer to a timed-out command
+                self._stale_answers -= 1
             return
         if (
             self._stale_answers
