@@ -10,7 +10,8 @@ from homeassistant.setup import async_setup_component
 import pytest
 
 from custom_components.hubrelay.const import DOMAIN
-from custom_components.hubrelay.data import HubRelayConfigEntry, HubSession
+from custom_components.hubrelay.coordinator import LoxoneCoordinator
+from custom_components.hubrelay.data import HubRelayConfigEntry
 
 
 async def test_integration_loads(hass: HomeAssistant) -> None:
@@ -19,6 +20,7 @@ async def test_integration_loads(hass: HomeAssistant) -> None:
     assert integration.name == "HubRelay"
     assert await async_setup_component(hass, DOMAIN, {})
     assert DOMAIN in hass.config.components
+    assert hass.services.has_service(DOMAIN, "send_command")
 
 
 async def test_yaml_configuration_is_refused_with_a_clear_log(
@@ -32,4 +34,4 @@ async def test_yaml_configuration_is_refused_with_a_clear_log(
 
 def test_runtime_data_is_typed_per_entry() -> None:
     # Platforms and setup annotate entries with this alias; mypy --strict checks the uses.
-    assert HubRelayConfigEntry.__value__ == ConfigEntry[HubSession]
+    assert HubRelayConfigEntry.__value__ == ConfigEntry[LoxoneCoordinator]

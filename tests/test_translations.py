@@ -18,6 +18,7 @@ class Flow(ConfigFlow, domain=DOMAIN):
         errors = {}
         errors["base"] = "cannot_connect"
         self._abort_if_unique_id_configured()
+        self._abort_if_unique_id_mismatch(reason="other_hub")
         return self.async_show_form(step_id="loxone", errors=errors)
 
     async def async_step_reauth(self, entry_data):
@@ -57,6 +58,7 @@ def test_flow_keys_are_found() -> None:
         ("config", "step", "loxone"),
         ("config", "error", "cannot_connect"),
         ("config", "abort", "already_configured"),
+        ("config", "abort", "other_hub"),
         ("config", "abort", "reauth_successful"),
         ("config", "abort", "token_gone"),
         ("options", "step", "init"),
@@ -78,7 +80,7 @@ def test_a_missing_key_is_reported(tmp_path: Path) -> None:
     strings = {"config": {"step": {"user": {"menu_options": {"loxone": "Loxone"}}}}}
     missing = missing_keys(tmp_path, strings)
     assert "config.step.loxone (needed at config_flow:2)" in missing
-    assert len(missing) == 7
+    assert len(missing) == 8
 
 
 def test_shape_problems_are_reported() -> None:

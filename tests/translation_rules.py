@@ -132,7 +132,8 @@ def _flow_keys(cls: ast.ClassDef, where: str) -> Iterator[Needed]:
             elif name == "async_abort" and (reason := _const(_keyword(node, "reason"))):
                 yield Needed((section, "abort", reason), where)
             elif name in IMPLICIT_ABORTS:
-                yield Needed((section, "abort", IMPLICIT_ABORTS[name]), where)
+                reason = _const(_keyword(node, "reason")) or IMPLICIT_ABORTS[name]
+                yield Needed((section, "abort", reason), where)
         if isinstance(node, ast.Assign) and (value := _const(node.value)):
             for target in node.targets:
                 if isinstance(target, ast.Subscript) and ast.unparse(target.value) == "errors":

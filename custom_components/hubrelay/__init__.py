@@ -2,15 +2,100 @@
 
 from __future__ import annotations
 
+import logging
+
+from homeassistant.const import CONF_USERNAME, Platform
 from homeassistant.core import HomeAssistant
-from homeassistant.helpers import config_validation as cv
+from homeassistant.helpers import config_validation as cv, device_registry as dr
+from homeassistant.helpers.aiohttp_client import async_get_clientsession
+from homeassistant.helpers.storage import Store
 from homeassistant.helpers.typing import ConfigType
 
-from .const import DOMAIN
+from .const import CONF_CLIENT_UUID, CONF_TOKEN, DOMAIN
+from .coordinator import (
+    STORAGE_VERSION,
+    LoxoneCoordinator,
+    async_resolve_endpoint,
+    structure_store_key,
+)
+from .data import HubRelayConfigEntry
+from .protocols.loxone import LoxoneError, MiniserverClient, Token
+from .services import async_setup_services
+
+_LOGGER = logging.getLogger(__name__)
 
 CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
 
+PLATFORMS = [
+    Platform.BINARY_SENSOR,
+    Platform.BUTTON,
+    Platform.LIGHT,
+    Platform.NUMBER,
+    Platform.SELECT,
+    Platform.SENSOR,
+    Platform.SWITCH,
+]
+
+MINISERVER_MODELS = {0: "Miniserver Gen 1", 1: "Miniserver Go", 2: "Miniserver Gen 2"}
+
 
 async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
-    """Set up the integration; hubs are added as config entries from the UI."""
+    """Register the integration's actions; hubs are added as config entries from the UI."""
+    async_setup_services(hass)
     return True
+
+
+async def async_setup_entry(hass: HomeAssistant, entry: HubRelayConfigEntry) -> bool:
+    """Connect to the Miniserver, register it as a device and set up its entities."""
+    coordinator = await LoxoneCoordinator.async_create(hass, entry)
+    await coordinator.async_setup()
+    entry.async_on_unload(coordinator.async_shutdown)
+
+    structure = coordinator.structure
+    api = coordinator.client.api_info
+    info = structure.ms_info
+    hub = dr.async_get(hass).async_get_or_create(
+        config_entry_id=entry.entry_id,
+        identifiers={(DOMAIN, coordinator.serial)},
+        connections={(dr.CONNECTION_NETWORK_MAC, dr.format_mac(coordinator.serial))},
+        manufacturer="Loxone",
+        model=MINISERVER_MODELS.get(info.miniserver_type or 0, "Miniserver"),
+        name=info.name or entry.title,
+        serial_number=coordinator.serial,
+        sw_version=api.version if api else None,
+    )
+    coordinator.hub_device_id = hub.id
+    entry.runtime_data = coordinator
+    await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
+    return True
+
+
+async def async_unload_entry(hass: HomeAssistant, entry: HubRelayConfigEntry) -> bool:
+    """Unload the entities; the session closes through `async_on_unload`."""
+    return await hass.config_entries.async_unload_platforms(entry, PLATFORMS)
+
+
+async def async_remove_entry(hass: HomeAssistant, entry: HubRelayConfigEntry) -> None:
+    """Invalidate the entry's token on the Miniserver and drop its cached structure file."""
+    await Store[dict[str, object]](hass, STORAGE_VERSION, structure_store_key(entry)).async_remove()
+    client: MiniserverClient | None = None
+    try:
+        client = MiniserverClient(
+            async_get_clientsession(hass),
+            await async_resolve_endpoint(hass, entry.data),
+            username=entry.data[CONF_USERNAME],
+            client_uuid=entry.data[CONF_CLIENT_UUID],
+            token=Token.from_dict(entry.data[CONF_TOKEN]),
+            status_updates=False,
+        )
+        await client.connect()
+        await client.kill_token()
+    except LoxoneError as err:
+        _LOGGER.warning(
+            "Could not invalidate the token on Miniserver %s (%s); it expires by itself",
+            entry.title,
+            err,
+        )
+    finally:
+        if client is not None:
+            await client.close()

@@ -3,3 +3,20 @@
 from typing import Final
 
 DOMAIN: Final = "hubrelay"
+
+# Which hub system a config entry talks to (entry.data[CONF_SYSTEM]).
+CONF_SYSTEM: Final = "system"
+SYSTEM_LOXONE: Final = "loxone"
+
+# Loxone entry data: connection settings and the token (never the password).
+CONF_USE_TLS: Final = "use_tls"
+CONF_VERIFY_TLS: Final = "verify_tls"
+CONF_SERIAL: Final = "serial"
+CONF_TOKEN: Final = "token"  # noqa: S105 - a config key, not a secret
+CONF_CLIENT_UUID: Final = "client_uuid"
+
+# Loxone options.
+CONF_VISU_PASSWORD: Final = "visu_password"  # noqa: S105 - a config key
+
+DEFAULT_LOXONE_PORT: Final = 80
+DEFAULT_LOXONE_TLS_PORT: Final = 443

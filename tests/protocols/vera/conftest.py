@@ -50,7 +50,7 @@ async def connected(
 async def eventually(predicate: Callable[[], bool], limit: float = 5.0) -> None:
     """Wait until ``predicate`` holds (the long poll delivers asynchronously)."""
     async with asyncio.timeout(limit):
-        while not predicate():  # noqa: ASYNC110 - the state lives in another task's objects
+        while not predicate():
             await asyncio.sleep(0.01)
 
 

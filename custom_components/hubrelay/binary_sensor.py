@@ -1,0 +1,58 @@
+"""Loxone binary sensors: digital inputs, presence detectors and smoke alarms."""
+
+from __future__ import annotations
+
+from homeassistant.components.binary_sensor import BinarySensorDeviceClass, BinarySensorEntity
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+
+from .data import HubRelayConfigEntry
+from .entity import LoxoneEntity
+from .mapping.loxone import EntityFactory, build_entities, single
+
+PARALLEL_UPDATES = 0
+
+
+class LoxoneDigital(LoxoneEntity, BinarySensorEntity):
+    """An InfoOnlyDigital: `active` is 1 when on."""
+
+    _attr_name = None
+    state_names = ("active",)
+
+    def _update_from_values(self) -> None:
+        active = self.number("active")
+        self._attr_is_on = None if active is None else active != 0
+
+
+class LoxonePresence(LoxoneDigital):
+    """A PresenceDetector: `active` while presence is detected."""
+
+    _attr_device_class = BinarySensorDeviceClass.OCCUPANCY
+
+
+class LoxoneSmokeAlarm(LoxoneEntity, BinarySensorEntity):
+    """A SmokeAlarm: alarm while its `level` is above zero."""
+
+    _attr_name = None
+    _attr_device_class = BinarySensorDeviceClass.SMOKE
+    state_names = ("level",)
+
+    def _update_from_values(self) -> None:
+        level = self.number("level")
+        self._attr_is_on = None if level is None else level > 0
+
+
+FACTORIES: dict[str, EntityFactory] = {
+    "InfoOnlyDigital": single(LoxoneDigital),
+    "PresenceDetector": single(LoxonePresence),
+    "SmokeAlarm": single(LoxoneSmokeAlarm),
+}
+
+
+async def async_setup_entry(
+    hass: HomeAssistant,
+    entry: HubRelayConfigEntry,
+    async_add_entities: AddConfigEntryEntitiesCallback,
+) -> None:
+    """Add a binary sensor per digital input, presence detector and smoke alarm."""
+    async_add_entities(build_entities(entry.runtime_data, FACTORIES))

@@ -1,0 +1,98 @@
+"""Base entity for Loxone controls: device info, availability, per-state subscriptions.
+
+An entity subscribes only to the state UUIDs it shows, so a value event costs one dictionary
+lookup and one callback per interested entity, however many controls the Miniserver has. It
+writes its state only when one of those values actually changed.
+"""
+
+from __future__ import annotations
+
+from functools import partial
+
+from homeassistant.core import callback
+from homeassistant.helpers.device_registry import DeviceInfo
+from homeassistant.helpers.entity import Entity
+
+from .const import DOMAIN
+from .coordinator import LoxoneCoordinator
+from .protocols.loxone import Control, StateValue, TextState
+
+
+def control_device_id(coordinator: LoxoneCoordinator, control: Control) -> str:
+    """Device identifier of a control; sub-controls live on their parent's device."""
+    return f"{coordinator.serial}_{control.parent or control.uuid}"
+
+
+class LoxoneEntity(Entity):
+    """An entity showing (part of) one Loxone control."""
+
+    _attr_has_entity_name = True
+    _attr_should_poll = False
+    #: Names of the control's states (keys of `control.states`) this entity reads.
+    state_names: tuple[str, ...] = ()
+
+    def __init__(
+        self,
+        coordinator: LoxoneCoordinator,
+        control: Control,
+        key: str | None = None,
+    ) -> None:
+        """Describe the entity; its values arrive in `async_added_to_hass`."""
+        self.coordinator = coordinator
+        self.control = control
+        self._attr_unique_id = f"{coordinator.serial}_{control.uuid}" + (f"_{key}" if key else "")
+        owner = coordinator.structure.controls.get(control.parent or "", control)
+        room = coordinator.structure.rooms.get(owner.room or "")
+        self._attr_device_info = DeviceInfo(
+            identifiers={(DOMAIN, control_device_id(coordinator, control))},
+            name=owner.name,
+            manufacturer="Loxone",
+            model=owner.type,
+            suggested_area=room.name if room else None,
+            via_device_id=coordinator.hub_device_id,
+        )
+        self._values: dict[str, StateValue] = {}
+
+    async def async_added_to_hass(self) -> None:
+        """Take the cached values and subscribe to every state this entity shows."""
+        coordinator = self.coordinator
+        for name in self.state_names:
+            ref = self.control.states.get(name)
+            if not isinstance(ref, str):
+                continue
+            if (value := coordinator.state(ref)) is not None:
+                self._values[name] = value
+            self.async_on_remove(coordinator.subscribe(ref, partial(self._state_event, name)))
+        self.async_on_remove(coordinator.add_availability_listener(self._availability_changed))
+        self._attr_available = coordinator.connected
+        self._update_from_values()
+
+    @callback
+    def _state_event(self, name: str, _uuid: bytes, value: StateValue) -> None:
+        if self._values.get(name) == value:
+            return
+        self._values[name] = value
+        self._update_from_values()
+        self.async_write_ha_state()
+
+    @callback
+    def _availability_changed(self, available: bool) -> None:
+        self._attr_available = available
+        self.async_write_ha_state()
+
+    def _update_from_values(self) -> None:
+        """Set the `_attr_*` values from `self._values` (subclasses)."""
+
+    def number(self, name: str) -> float | None:
+        """Return a numeric state, or None while unknown."""
+        value = self._values.get(name)
+        return value if isinstance(value, float) else None
+
+    def text(self, name: str) -> str | None:
+        """Return a text state, or None while unknown."""
+        value = self._values.get(name)
+        return value.text if isinstance(value, TextState) else None
+
+    async def send(self, command: str) -> None:
+        """Send a command to this entity's control through the session owner."""
+        await self.coordinator.async_send_command(self.control, command)

@@ -1,0 +1,115 @@
+"""Loxone sensors: analog values, meters, text states and daytimer values."""
+
+from __future__ import annotations
+
+from homeassistant.components.sensor import SensorEntity
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+
+from .coordinator import LoxoneCoordinator
+from .data import HubRelayConfigEntry
+from .entity import LoxoneEntity
+from .mapping.loxone import EntityFactory, build_entities
+from .mapping.loxone_formats import parse_format
+from .protocols.loxone import Control
+
+PARALLEL_UPDATES = 0
+
+
+class LoxoneValueSensor(LoxoneEntity, SensorEntity):
+    """One numeric state of a control, with unit and device class from its format string."""
+
+    def __init__(
+        self,
+        coordinator: LoxoneCoordinator,
+        control: Control,
+        state: str,
+        fmt: str | None,
+        *,
+        translation_key: str | None = None,
+    ) -> None:
+        """Show `state`; a translation key names secondary values (e.g. a meter's energy)."""
+        super().__init__(coordinator, control, translation_key)
+        self.state_names = (state,)
+        value_format = parse_format(fmt, control.name)
+        self._attr_native_unit_of_measurement = value_format.unit
+        self._attr_device_class = value_format.device_class
+        self._attr_state_class = value_format.state_class
+        self._attr_suggested_display_precision = value_format.precision
+        if translation_key is None:
+            self._attr_name = None
+        else:
+            self._attr_translation_key = translation_key
+
+    def _update_from_values(self) -> None:
+        self._attr_native_value = self.number(self.state_names[0])
+
+
+class LoxoneTextSensor(LoxoneEntity, SensorEntity):
+    """A text state (TextState, InfoOnlyText, TextInput, Tracker)."""
+
+    _attr_name = None
+
+    def __init__(self, coordinator: LoxoneCoordinator, control: Control, state: str) -> None:
+        """Show the text state `state`."""
+        super().__init__(coordinator, control)
+        self.state_names = (state,)
+
+    def _update_from_values(self) -> None:
+        self._attr_native_value = self.text(self.state_names[0])
+
+
+def _analog(coordinator: LoxoneCoordinator, control: Control) -> list[LoxoneEntity]:
+    return [LoxoneValueSensor(coordinator, control, "value", control.details.get("format"))]
+
+
+def _meter(coordinator: LoxoneCoordinator, control: Control) -> list[LoxoneEntity]:
+    details = control.details
+    entities: list[LoxoneEntity] = [
+        LoxoneValueSensor(
+            coordinator, control, "actual", details.get("actualFormat"), translation_key="power"
+        ),
+        LoxoneValueSensor(
+            coordinator, control, "total", details.get("totalFormat"), translation_key="energy"
+        ),
+    ]
+    if "totalNeg" in control.states:
+        entities.append(
+            LoxoneValueSensor(
+                coordinator,
+                control,
+                "totalNeg",
+                details.get("totalFormat"),
+                translation_key="energy_returned",
+            )
+        )
+    return entities
+
+
+def _daytimer(coordinator: LoxoneCoordinator, control: Control) -> list[LoxoneEntity]:
+    fmt = control.details.get("format") if control.details.get("analog") else "%.0f"
+    return [LoxoneValueSensor(coordinator, control, "value", fmt)]
+
+
+def _text(state: str) -> EntityFactory:
+    return lambda coordinator, control: [LoxoneTextSensor(coordinator, control, state)]
+
+
+FACTORIES: dict[str, EntityFactory] = {
+    "InfoOnlyAnalog": _analog,
+    "Meter": _meter,
+    "Daytimer": _daytimer,
+    "TextState": _text("textAndIcon"),
+    "InfoOnlyText": _text("text"),
+    "TextInput": _text("text"),
+    "Tracker": _text("entries"),
+}
+
+
+async def async_setup_entry(
+    hass: HomeAssistant,
+    entry: HubRelayConfigEntry,
+    async_add_entities: AddConfigEntryEntitiesCallback,
+) -> None:
+    """Add the sensors of every analog, meter, text and daytimer control."""
+    async_add_entities(build_entities(entry.runtime_data, FACTORIES))

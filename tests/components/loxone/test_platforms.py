@@ -1,0 +1,204 @@
+"""Every mapped control type: the state Home Assistant shows and the command it sends."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from homeassistant.const import ATTR_UNIT_OF_MEASUREMENT, STATE_OFF, STATE_ON
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers import entity_registry as er
+import pytest
+from syrupy.assertion import SnapshotAssertion
+
+from custom_components.hubrelay.data import HubRelayConfigEntry
+from tests.components.loxone.conftest import add_miniserver, control, state_uuid, wait_for_state
+from tests.simulators.miniserver import MiniserverSimulator
+
+FIXTURES = Path(__file__).resolve().parents[3] / ".." / "shared" / "fixtures" / "loxone"
+
+
+async def call(hass: HomeAssistant, domain: str, service: str, entity_id: str, **data: Any) -> None:
+    await hass.services.async_call(domain, service, {"entity_id": entity_id, **data}, blocking=True)
+
+
+def last_command(simulator: MiniserverSimulator, name: str) -> str:
+    action = control(name)["uuidAction"]
+    return next(cmd for uuid, cmd in reversed(simulator.commands) if uuid == action)
+
+
+async def test_timed_switch(
+    hass: HomeAssistant, miniserver: MiniserverSimulator, loxone_entry: HubRelayConfigEntry
+) -> None:
+    entity = "switch.hall_stair_light"
+    await call(hass, "switch", "turn_on", entity)
+    assert last_command(miniserver, "Stair light") == "pulse"
+    miniserver.set_value(state_uuid("Stair light", "deactivationDelay"), -1.0)
+    await wait_for_state(hass, entity, STATE_ON)
+    await call(hass, "switch", "turn_off", entity)
+    assert last_command(miniserver, "Stair light") == "off"
+    miniserver.set_value(state_uuid("Stair light", "deactivationDelay"), 0.0)
+    await wait_for_state(hass, entity, STATE_OFF)
+
+
+async def test_pushbutton(
+    hass: HomeAssistant, miniserver: MiniserverSimulator, loxone_entry: HubRelayConfigEntry
+) -> None:
+    await call(hass, "button", "press", "button.garage_garage_door_button")
+    assert last_command(miniserver, "Garage door button") == "pulse"
+
+
+async def test_dimmer_respects_min_max_and_step(
+    hass: HomeAssistant, miniserver: MiniserverSimulator, loxone_entry: HubRelayConfigEntry
+) -> None:
+    entity = "light.kitchen_kitchen_spots"
+    for state, value in (("min", 20.0), ("max", 80.0), ("step", 5.0), ("position", 50.0)):
+        miniserver.set_value(state_uuid("Kitchen spots", state), value)
+    await wait_for_state(hass, entity, STATE_ON)
+    state = hass.states.get(entity)
+    assert state is not None
+    assert state.attributes["brightness"] == 128  # 50 is half-way between 20 and 80
+    await call(hass, "light", "turn_on", entity, brightness=255)
+    assert last_command(miniserver, "Kitchen spots") == "80"
+    await call(hass, "light", "turn_on", entity, brightness=1)
+    assert last_command(miniserver, "Kitchen spots") == "20"
+    await call(hass, "light", "turn_on", entity, brightness=100)
+    assert last_command(miniserver, "Kitchen spots") == "45"  # 43.5 rounded to a step of 5
+    await call(hass, "light", "turn_on", entity)
+    assert last_command(miniserver, "Kitchen spots") == "on"
+    await call(hass, "light", "turn_off", entity)
+    assert last_command(miniserver, "Kitchen spots") == "off"
+    miniserver.set_value(state_uuid("Kitchen spots", "position"), 0.0)
+    await wait_for_state(hass, entity, STATE_OFF)
+
+
+async def test_eib_dimmer_runs_zero_to_hundred(
+    hass: HomeAssistant, miniserver: MiniserverSimulator, loxone_entry: HubRelayConfigEntry
+) -> None:
+    entity = "light.office_office_desk_lamp"
+    miniserver.set_value(state_uuid("Office desk lamp", "position"), 100.0)
+    await wait_for_state(hass, entity, STATE_ON)
+    assert hass.states.get(entity).attributes["brightness"] == 255  # type: ignore[union-attr]
+    await call(hass, "light", "turn_on", entity, brightness=2)
+    assert last_command(miniserver, "Office desk lamp") == "1"  # never rounded down to off
+
+
+async def test_numbers(
+    hass: HomeAssistant, miniserver: MiniserverSimulator, loxone_entry: HubRelayConfigEntry
+) -> None:
+    slider = "number.bedroom_wake_up_volume"
+    miniserver.set_value(state_uuid("Wake-up volume", "value"), 35.0)
+    await wait_for_state(hass, slider, "35.0")
+    state = hass.states.get(slider)
+    assert state is not None
+    assert (state.attributes["min"], state.attributes["max"], state.attributes["step"]) == (
+        0.0,
+        100.0,
+        5.0,
+    )
+    assert state.attributes[ATTR_UNIT_OF_MEASUREMENT] == "%"
+    await call(hass, "number", "set_value", slider, value=40)
+    assert last_command(miniserver, "Wake-up volume") == "40"
+    selector = "number.office_fan_level"
+    miniserver.set_value(state_uuid("Fan level", "max"), 4.0)
+    miniserver.set_value(state_uuid("Fan level", "value"), 3.0)
+    await wait_for_state(hass, selector, "3.0")
+    assert hass.states.get(selector).attributes["max"] == 4.0  # type: ignore[union-attr]
+
+
+async def test_radio_select(
+    hass: HomeAssistant, miniserver: MiniserverSimulator, loxone_entry: HubRelayConfigEntry
+) -> None:
+    entity = "select.living_room_music_source"
+    state = hass.states.get(entity)
+    assert state is not None
+    assert state.attributes["options"] == ["Off", "Radio", "Spotify", "TV"]
+    await call(hass, "select", "select_option", entity, option="Spotify")
+    assert last_command(miniserver, "Music source") == "2"
+    await wait_for_state(hass, entity, "Spotify")
+    await call(hass, "select", "select_option", entity, option="Off")
+    assert last_command(miniserver, "Music source") == "reset"
+    await wait_for_state(hass, entity, "Off")
+
+
+async def test_sensors_carry_units_and_text(
+    hass: HomeAssistant, miniserver: MiniserverSimulator, loxone_entry: HubRelayConfigEntry
+) -> None:
+    miniserver.set_value(state_uuid("Outdoor temperature", "value"), 12.5)
+    await wait_for_state(hass, "sensor.garden_outdoor_temperature", "12.5")
+    temperature = hass.states.get("sensor.garden_outdoor_temperature")
+    assert temperature is not None
+    assert temperature.attributes["device_class"] == "temperature"
+    assert temperature.attributes[ATTR_UNIT_OF_MEASUREMENT] == "°C"
+    energy = hass.states.get("sensor.garage_heat_pump_meter_energy")
+    assert energy is not None
+    assert energy.attributes["state_class"] == "total_increasing"
+    assert energy.attributes[ATTR_UNIT_OF_MEASUREMENT] == "kWh"
+    miniserver.set_text(state_uuid("Last event", "text"), "Front door opened")
+    await wait_for_state(hass, "sensor.hall_last_event", "Front door opened")
+
+
+async def test_binary_sensors(
+    hass: HomeAssistant, miniserver: MiniserverSimulator, loxone_entry: HubRelayConfigEntry
+) -> None:
+    miniserver.set_value(state_uuid("Front door contact", "active"), 1.0)
+    await wait_for_state(hass, "binary_sensor.hall_front_door_contact", STATE_ON)
+    miniserver.set_value(state_uuid("Smoke alarm", "level"), 2.0)
+    smoke = next(
+        s.entity_id for s in hass.states.async_all("binary_sensor") if "smoke" in s.entity_id
+    )
+    await wait_for_state(hass, smoke, STATE_ON)
+    assert hass.states.get(smoke).attributes["device_class"] == "smoke"  # type: ignore[union-attr]
+    miniserver.set_value(state_uuid("Living room presence", "active"), 1.0)
+    await wait_for_state(hass, "binary_sensor.living_room_living_room_presence", STATE_ON)
+
+
+async def test_an_event_writes_only_the_entities_of_its_state(
+    hass: HomeAssistant, miniserver: MiniserverSimulator, loxone_entry: HubRelayConfigEntry
+) -> None:
+    writes: list[str] = []
+    hass.bus.async_listen("state_changed", lambda event: writes.append(event.data["entity_id"]))
+    miniserver.set_value(state_uuid("Outdoor temperature", "value"), 30.5)
+    await wait_for_state(hass, "sensor.garden_outdoor_temperature", "30.5")
+    # The same value again (e.g. the full refresh after a reconnect) writes nothing.
+    miniserver.set_value(state_uuid("Outdoor temperature", "value"), 30.5)
+    assert hass.states.get("switch.hall_hall_light").state == STATE_OFF  # type: ignore[union-attr]
+    miniserver.set_value(state_uuid("Hall light", "active"), 1.0)
+    await wait_for_state(hass, "switch.hall_hall_light", STATE_ON)
+    assert writes == ["sensor.garden_outdoor_temperature", "switch.hall_hall_light"]
+
+
+async def test_demo_house_entities(
+    hass: HomeAssistant,
+    entity_registry: er.EntityRegistry,
+    snapshot: SnapshotAssertion,
+    miniserver: MiniserverSimulator,
+    loxone_entry: HubRelayConfigEntry,
+) -> None:
+    entries = er.async_entries_for_config_entry(entity_registry, loxone_entry.entry_id)
+    summary = sorted(
+        (e.entity_id, e.unique_id, e.original_device_class, e.translation_key) for e in entries
+    )
+    assert summary == snapshot
+
+
+@pytest.mark.parametrize("fixture", ["openhab-LoxAPP3.json", "smarteon-kotlin-sample-app.json"])
+async def test_real_structure_files(
+    hass: HomeAssistant,
+    entity_registry: er.EntityRegistry,
+    snapshot: SnapshotAssertion,
+    fixture: str,
+) -> None:
+    path = FIXTURES / fixture
+    if not path.is_file():
+        pytest.skip("shared fixtures not present")
+    structure = json.loads(path.read_text(encoding="utf-8"))
+    serial = structure["msInfo"]["serialNr"].replace(":", "")
+    async with MiniserverSimulator(structure=structure, serial=serial) as simulator:
+        entry = await add_miniserver(hass, simulator)
+        entries = er.async_entries_for_config_entry(entity_registry, entry.entry_id)
+        summary = sorted((e.entity_id, e.original_device_class) for e in entries)
+        assert summary == snapshot
+        assert all(hass.states.get(e.entity_id) is not None for e in entries if not e.disabled_by)
+        await hass.config_entries.async_unload(entry.entry_id)
