@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 import logging
 import re
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from homeassistant.const import CONF_HOST, CONF_PORT, CONF_USERNAME, EVENT_HOMEASSISTANT_STOP
 from homeassistant.core import Event, HomeAssistant, callback
@@ -165,14 +165,6 @@ class LoxoneCoordinator:
         """The Miniserver serial this entry belongs to (its unique id)."""
         return str(self.entry.data[CONF_SERIAL])
 
-    @property
-    def structure(self) -> LoxoneStructure:
-        """The structure file the entities were built from."""
-        structure = self.client.structure
-        if structure is None:  # async_setup succeeded, so the client has one
-            raise HomeAssistantError(translation_domain=DOMAIN, translation_key="not_connected")
-        return structure
-
     def state(self, uuid: str) -> StateValue | None:
         """Return the cached value of a state UUID."""
         return self.client.get_state(uuid)
@@ -205,6 +197,9 @@ class LoxoneCoordinator:
                 translation_key="cannot_connect",
                 translation_placeholders={"error": str(err)},
             ) from err
+        #: The structure file the entities were built from (a changed one reloads the entry).
+        #: connect() either loaded one or raised, so it is never None here.
+        self.structure = cast(LoxoneStructure, self.client.structure)
         self._available = True
         self._set_up = True
         self.entry.async_on_unload(self.client.add_connection_listener(self._connection_changed))
@@ -223,9 +218,7 @@ class LoxoneCoordinator:
     # -- callbacks from the client -------------------------------------------------------------
     @callback
     def _token_refreshed(self, token: Token) -> None:
-        stored = self.entry.data.get(CONF_TOKEN)
-        if stored == token.as_dict():
-            return
+        # Persist every renewed token: the password is not stored, so a lost token means reauth.
         self.hass.config_entries.async_update_entry(
             self.entry, data={**self.entry.data, CONF_TOKEN: token.as_dict()}
         )

@@ -38,13 +38,13 @@ class LoxoneDimmer(LoxoneEntity, LightEntity):
 
     def _update_from_values(self) -> None:
         position = self.number("position")
-        if position is None:
-            self._attr_is_on = self._attr_brightness = None
+        self._attr_is_on = None if position is None else position > 0
+        if position is None or not self._attr_is_on:
+            self._attr_brightness = None
             return
         low, high, _step = self._range()
-        self._attr_is_on = position > 0
         fraction = (min(max(position, low), high) - low) / (high - low)
-        self._attr_brightness = max(1, round(fraction * 255)) if self._attr_is_on else None
+        self._attr_brightness = max(1, round(fraction * 255))
 
     async def async_turn_on(self, **kwargs: Any) -> None:
         """Switch on at the last level, or at a brightness mapped onto min..max in steps."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import json
 from pathlib import Path
 from typing import Any
@@ -14,6 +15,7 @@ from syrupy.assertion import SnapshotAssertion
 
 from custom_components.hubrelay.data import HubRelayConfigEntry
 from tests.components.loxone.conftest import add_miniserver, control, state_uuid, wait_for_state
+from tests.simulators.loxone_demo_house import DEMO_HOUSE
 from tests.simulators.miniserver import MiniserverSimulator
 
 FIXTURES = Path(__file__).resolve().parents[3] / ".." / "shared" / "fixtures" / "loxone"
@@ -201,4 +203,19 @@ async def test_real_structure_files(
         summary = sorted((e.entity_id, e.original_device_class) for e in entries)
         assert summary == snapshot
         assert all(hass.states.get(e.entity_id) is not None for e in entries if not e.disabled_by)
+        await hass.config_entries.async_unload(entry.entry_id)
+
+
+async def test_bidirectional_meter_and_unknown_values(hass: HomeAssistant) -> None:
+    structure = copy.deepcopy(DEMO_HOUSE)
+    meter = next(c for c in structure["controls"].values() if c["type"] == "Meter")
+    meter["states"]["totalNeg"] = "0badc0de-0000-0000-0000000000000001"
+    meter["details"]["type"] = "bidirectional"
+    async with MiniserverSimulator(
+        structure=structure, initial_states={"0badc0de-0000-0000-0000000000000001": 4.5}
+    ) as simulator:
+        entry = await add_miniserver(hass, simulator)
+        returned = hass.states.get("sensor.garage_heat_pump_meter_energy_returned")
+        assert returned is not None
+        assert returned.state == "4.5"
         await hass.config_entries.async_unload(entry.entry_id)

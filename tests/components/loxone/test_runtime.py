@@ -12,6 +12,7 @@ from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 import pytest
 
+from custom_components.hubrelay import coordinator as coordinator_module
 from custom_components.hubrelay.const import CONF_TOKEN, CONF_VISU_PASSWORD, DOMAIN
 from custom_components.hubrelay.data import HubRelayConfigEntry
 from tests.components.loxone.conftest import add_miniserver, control, wait_for_state
@@ -288,3 +289,45 @@ async def test_two_miniservers_side_by_side(hass: HomeAssistant) -> None:
         assert not first.commands
         for entry in (one, two):
             await hass.config_entries.async_unload(entry.entry_id)
+
+
+async def test_unreadable_structure_cache_is_ignored(
+    hass: HomeAssistant, miniserver: MiniserverSimulator, hass_storage: dict[str, Any]
+) -> None:
+    entry = await add_miniserver(hass, miniserver)
+    await hass.config_entries.async_unload(entry.entry_id)
+    hass_storage[f"{DOMAIN}.{entry.entry_id}.structure"] = {
+        "version": 1,
+        "key": f"{DOMAIN}.{entry.entry_id}.structure",
+        "data": {"not": "a structure"},
+    }
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    assert entry.state is ConfigEntryState.LOADED
+    await hass.config_entries.async_unload(entry.entry_id)
+
+
+async def test_cloud_dns_failure_retries_setup(
+    hass: HomeAssistant, miniserver: MiniserverSimulator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    entry = await add_miniserver(hass, miniserver)
+    await hass.config_entries.async_unload(entry.entry_id)
+    hass.config_entries.async_update_entry(entry, data={**entry.data, "host": "504F94A0B1C2"})
+    # Nothing listens on port 1: CloudDNS is unreachable.
+    monkeypatch.setattr(coordinator_module, "CLOUD_DNS_URL", "http://127.0.0.1:1/")
+    await hass.config_entries.async_setup(entry.entry_id)
+    assert entry.state is ConfigEntryState.SETUP_RETRY
+
+
+async def test_command_lost_with_the_connection_is_reported(
+    hass: HomeAssistant, miniserver: MiniserverSimulator
+) -> None:
+    entry = await add_miniserver(hass, miniserver)
+    miniserver.response_delay = 0.5
+    task = hass.async_create_task(send(hass, entry, "Hall light", "on"))
+    await asyncio.sleep(0.1)
+    await miniserver.drop_connections()
+    with pytest.raises(HomeAssistantError) as err:
+        await task
+    assert err.value.translation_key == "command_not_delivered"
+    miniserver.response_delay = 0.0
+    await hass.config_entries.async_unload(entry.entry_id)
