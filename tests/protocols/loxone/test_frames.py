@@ -164,14 +164,6 @@ def test_text_without_header_is_still_a_text_message() -> None:
     assert FrameAssembler().feed("hi") == [Message(MessageType.TEXT, "hi")]
 
 
-def test_reset_forgets_a_half_message() -> None:
-    assembler = FrameAssembler()
-    assembler.feed(header(2, 24))
-    assembler.reset()
-    (problem,) = assembler.feed(b"\x00" * 24)
-    assert isinstance(problem, LoxoneProtocolError)
-
-
 frames = st.one_of(
     st.binary(max_size=40),
     st.text(max_size=10),

@@ -371,3 +371,18 @@ async def test_sha256_user(make_client: ClientFactory) -> None:
         )
         assert again.connected
         await again.close()
+
+
+async def test_failing_token_and_structure_callbacks_do_not_break_the_session(
+    ms: MiniserverSimulator, make_client: ClientFactory, caplog: pytest.LogCaptureFixture
+) -> None:
+    def broken(value: object) -> None:
+        raise RuntimeError("callback bug")
+
+    client = await make_client(on_token_refreshed=broken, on_structure_changed=broken)
+    assert client.connected
+    assert client.token is not None
+    assert client.structure is not None
+    assert "The token callback failed" in caplog.text
+    assert "The structure callback failed" in caplog.text
+    assert (await client.refresh_token()).token == ms.tokens.issued[-1].token

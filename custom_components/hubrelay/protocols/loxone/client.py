@@ -456,7 +456,10 @@ class MiniserverClient:
     def _set_token(self, token: Token) -> None:
         self._token = token
         if self._on_token_refreshed is not None:
-            self._on_token_refreshed(token)
+            try:
+                self._on_token_refreshed(token)
+            except Exception:
+                _LOGGER.exception("The token callback failed")
 
     async def _load_structure(self, connection: MiniserverConnection) -> None:
         cached = self._structure
@@ -478,7 +481,10 @@ class MiniserverClient:
         structure = LoxoneStructure.from_json(document)
         self._structure = structure
         if self._on_structure_changed is not None:
-            self._on_structure_changed(structure)
+            try:
+                self._on_structure_changed(structure)
+            except Exception:
+                _LOGGER.exception("The structure callback failed")
 
     # -- per-connection background work --------------------------------------------------------
     async def _keepalive_loop(self, connection: MiniserverConnection) -> None:

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 import logging
 import time
-from typing import Self
+from typing import Self, cast
 from urllib.parse import unquote
 
 import aiohttp
@@ -167,8 +167,7 @@ class MiniserverConnection:
     async def wait_closed(self) -> LoxoneError:
         """Wait until the connection ends and return why."""
         await asyncio.shield(self._reader)
-        assert self._reason is not None  # noqa: S101 - set before the reader returns
-        return self._reason
+        return self._reason or closed_error(self._ws.close_code)
 
     async def close(self, reason: LoxoneError | None = None) -> None:
         """Close the socket and wait for the reader; pending commands fail with `reason`."""
@@ -198,14 +197,12 @@ class MiniserverConnection:
         result = await self._exchange(
             command, encrypted=encrypted, encrypt_response=encrypt_response, file=False
         )
-        assert isinstance(result, LLResponse)  # noqa: S101 - _exchange resolves with this type
-        return result
+        return cast(LLResponse, result)
 
     async def request_file(self, path: str) -> str | bytes:
         """Download a file such as data/LoxAPP3.json (text or binary message)."""
         result = await self._exchange(path, encrypted=False, encrypt_response=False, file=True)
-        assert isinstance(result, Message)  # noqa: S101 - _exchange resolves with this type
-        return result.payload
+        return cast(Message, result).payload
 
     async def _exchange(
         self,
@@ -231,6 +228,8 @@ class MiniserverConnection:
             try:
                 await self._ws.send_str(wire)
                 return await asyncio.wait_for(future, wait)
+            except LoxoneError:
+                raise  # the connection ended while waiting
             except TimeoutError as err:
                 if self._reason is not None:
                     raise self._reason from err
@@ -252,17 +251,13 @@ class MiniserverConnection:
         self._keepalive = probe
         try:
             await self._ws.send_str("keepalive")
-            while True:
-                deadline = max(probe.sent, self._last_rx) + timeout
+            while (left := max(probe.sent, self._last_rx) + timeout - time.monotonic()) > 0:
                 try:
-                    return await asyncio.wait_for(
-                        asyncio.shield(probe.future), deadline - time.monotonic()
-                    )
+                    return await asyncio.wait_for(asyncio.shield(probe.future), left)
                 except TimeoutError:
-                    if time.monotonic() >= max(probe.sent, self._last_rx) + timeout:
-                        raise LoxoneTimeoutError(
-                            f"keepalive not answered within {timeout} s"
-                        ) from None
+                    if probe.future.done():
+                        raise  # the connection ended with a timeout of its own
+            raise LoxoneTimeoutError(f"keepalive not answered within {timeout} s")
         except (ConnectionError, aiohttp.ClientError) as err:
             raise self._reason or LoxoneConnectionError("the connection broke") from err
         finally:

@@ -63,9 +63,9 @@ class Endpoint:
         url = URL.build(scheme="https" if use_tls else "http", host=host.strip("[]"), port=port)
         if not use_tls:
             return cls(url, True, None)
-        hostname = dyndns_hostname(host, serial) if serial and _is_ip(host) else None
         if not verify_tls:
             return cls(url, False, None)
+        hostname = dyndns_hostname(host, serial) if serial and _is_ip(host) else None
         return cls(url, ssl_context if ssl_context is not None else True, hostname)
 
     @property

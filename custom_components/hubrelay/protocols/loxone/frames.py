@@ -86,10 +86,6 @@ class FrameAssembler:
         """Start between messages, waiting for a header."""
         self._pending: Header | None = None
 
-    def reset(self) -> None:
-        """Forget a half-received message (used when a new connection starts)."""
-        self._pending = None
-
     def feed(self, frame: bytes | str) -> list[Message | LoxoneProtocolError]:
         """Consume one WebSocket frame; return finished messages and problems, in order."""
         pending = self._pending
