@@ -294,11 +294,9 @@ class MiniserverClient:
     ) -> None:
         await connection.close()
         tasks, self._connection_tasks = self._connection_tasks, []
-        current = asyncio.current_task()
-        others = [task for task in tasks if task is not current]
-        for task in others:
+        for task in tasks:
             task.cancel()
-        await asyncio.gather(*others, return_exceptions=True)
+        await asyncio.gather(*tasks, return_exceptions=True)
         if self._connection is connection:
             self._connection = None
             self._latency = None
