@@ -7,6 +7,7 @@ writes its state only when one of those values actually changed.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from functools import partial
 
 from homeassistant.core import callback
@@ -52,14 +53,23 @@ class LoxoneEntity(Entity):
             via_device_id=coordinator.hub_device_id,
         )
         self._values: dict[str, StateValue] = {}
+        if control.parent is not None:
+            # A sub-control (e.g. a lighting circuit) shares its parent's device: name it, and
+            # leave it disabled until a user wants that much detail.
+            self._attr_name = control.name
+            self._attr_entity_registry_enabled_default = False
+
+    def watched_states(self) -> Iterator[tuple[str, str]]:
+        """Yield (name, state UUID) of every state this entity shows."""
+        for name in self.state_names:
+            ref = self.control.states.get(name)
+            if isinstance(ref, str):
+                yield name, ref
 
     async def async_added_to_hass(self) -> None:
         """Take the cached values and subscribe to every state this entity shows."""
         coordinator = self.coordinator
-        for name in self.state_names:
-            ref = self.control.states.get(name)
-            if not isinstance(ref, str):
-                continue
+        for name, ref in self.watched_states():
             if (value := coordinator.state(ref)) is not None:
                 self._values[name] = value
             self.async_on_remove(coordinator.subscribe(ref, partial(self._state_event, name)))

@@ -13,6 +13,7 @@ from homeassistant.helpers import entity_registry as er
 import pytest
 from syrupy.assertion import SnapshotAssertion
 
+from custom_components.hubrelay.const import CONF_VISU_PASSWORD
 from custom_components.hubrelay.data import HubRelayConfigEntry
 from tests.components.loxone.conftest import add_miniserver, control, state_uuid, wait_for_state
 from tests.simulators.loxone_demo_house import DEMO_HOUSE
@@ -219,3 +220,106 @@ async def test_bidirectional_meter_and_unknown_values(hass: HomeAssistant) -> No
         assert returned is not None
         assert returned.state == "4.5"
         await hass.config_entries.async_unload(entry.entry_id)
+
+
+async def test_light_controller_moods_and_master_brightness(
+    hass: HomeAssistant, miniserver: MiniserverSimulator, loxone_entry: HubRelayConfigEntry
+) -> None:
+    entity = "light.living_room_living_room_lights"
+    lights = "Living room lights"
+    state = hass.states.get(entity)
+    assert state is not None
+    assert state.state == STATE_OFF  # only the "off" mood (778) is active
+    assert state.attributes["effect_list"] == ["Reading", "Evening", "Bright"]
+    await call(hass, "light", "turn_on", entity, effect="Evening")
+    assert last_command(miniserver, lights) == "changeTo/2"
+    await wait_for_state(hass, entity, STATE_ON)
+    assert hass.states.get(entity).attributes["effect"] == "Evening"  # type: ignore[union-attr]
+    master = control(lights)["subControls"][control(lights)["details"]["masterValue"]]
+    miniserver.set_value(master["states"]["position"], 100.0)
+    await call(hass, "light", "turn_on", entity, brightness=128)
+    assert miniserver.commands[-1] == (master["uuidAction"], "50")
+    await call(hass, "light", "turn_off", entity)
+    assert last_command(miniserver, lights) == "off"
+    await wait_for_state(hass, entity, STATE_OFF)
+    await call(hass, "light", "turn_on", entity)
+    assert last_command(miniserver, lights) == "on"
+    miniserver.set_text(control(lights)["states"]["activeMoods"], "not json")
+    await wait_for_state(hass, entity, "unknown")
+
+
+async def test_light_controller_circuits_are_disabled_by_default(
+    hass: HomeAssistant,
+    entity_registry: er.EntityRegistry,
+    miniserver: MiniserverSimulator,
+    loxone_entry: HubRelayConfigEntry,
+) -> None:
+    circuits = {
+        e.original_name: e
+        for e in er.async_entries_for_config_entry(entity_registry, loxone_entry.entry_id)
+        if e.disabled_by is not None
+    }
+    assert set(circuits) == {"Ceiling", "Reading lamp", "LED strip"}
+    reading = circuits["Reading lamp"].entity_id
+    entity_registry.async_update_entity(reading, disabled_by=None)
+    await hass.config_entries.async_reload(loxone_entry.entry_id)
+    await call(hass, "light", "turn_on", reading)
+    action = control("Living room lights")["subControls"]
+    reading_action = next(s["uuidAction"] for s in action.values() if s["name"] == "Reading lamp")
+    assert miniserver.commands[-1] == (reading_action, "on")
+    await wait_for_state(hass, reading, STATE_ON)
+    await call(hass, "light", "turn_off", reading)
+    await wait_for_state(hass, reading, STATE_OFF)
+
+
+async def test_color_picker(
+    hass: HomeAssistant, miniserver: MiniserverSimulator, loxone_entry: HubRelayConfigEntry
+) -> None:
+    entity = "light.bedroom_bedroom_led"
+    led = "Bedroom LED"
+    miniserver.set_text(state_uuid(led, "color"), "hsv(120,100,50)")
+    await wait_for_state(hass, entity, STATE_ON)
+    state = hass.states.get(entity)
+    assert state is not None
+    assert state.attributes["color_mode"] == "hs"
+    assert state.attributes["hs_color"] == (120.0, 100.0)
+    assert state.attributes["brightness"] == 128
+    await call(hass, "light", "turn_on", entity, hs_color=(240, 50))
+    assert last_command(miniserver, led) == "hsv(240,50,50)"
+    await call(hass, "light", "turn_on", entity, color_temp_kelvin=9000, brightness=255)
+    assert last_command(miniserver, led) == "temp(100,6500)"
+    await wait_for_state(hass, entity, STATE_ON)
+    assert hass.states.get(entity).attributes["color_mode"] == "color_temp"  # type: ignore[union-attr]
+    await call(hass, "light", "turn_off", entity)
+    assert last_command(miniserver, led) == "temp(0,6500)"
+    await wait_for_state(hass, entity, STATE_OFF)
+    await call(hass, "light", "turn_on", entity)
+    assert last_command(miniserver, led) == "temp(100,6500)"
+    miniserver.set_text(state_uuid(led, "color"), "hsv(10,20,0)")
+    await wait_for_state(hass, entity, STATE_OFF)
+    await call(hass, "light", "turn_off", entity)
+    assert last_command(miniserver, led) == "hsv(10,20,0)"
+    await call(hass, "light", "turn_on", entity)
+    assert last_command(miniserver, led) == "hsv(10,20,100)"
+    miniserver.set_text(state_uuid(led, "color"), "garbage")
+    await wait_for_state(hass, entity, "unknown")
+
+
+async def test_alarm_panel_uses_the_visualisation_password(
+    hass: HomeAssistant, miniserver: MiniserverSimulator, loxone_entry: HubRelayConfigEntry
+) -> None:
+    entity = "alarm_control_panel.hall_burglar_alarm"
+    hass.config_entries.async_update_entry(loxone_entry, options={CONF_VISU_PASSWORD: "1234"})
+    await hass.async_block_till_done()
+    await wait_for_state(hass, entity, "disarmed")
+    await call(hass, "alarm_control_panel", "alarm_arm_home", entity)
+    assert last_command(miniserver, "Burglar alarm") == "on/0"
+    await wait_for_state(hass, entity, "armed_home")
+    await call(hass, "alarm_control_panel", "alarm_arm_away", entity)
+    await wait_for_state(hass, entity, "armed_away")
+    miniserver.set_value(state_uuid("Burglar alarm", "level"), 3.0)
+    await wait_for_state(hass, entity, "triggered")
+    await call(hass, "alarm_control_panel", "alarm_disarm", entity)
+    await wait_for_state(hass, entity, "disarmed")
+    miniserver.set_value(state_uuid("Burglar alarm", "armedDelay"), 30.0)
+    await wait_for_state(hass, entity, "arming")
