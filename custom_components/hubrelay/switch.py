@@ -1,0 +1,68 @@
+"""Loxone switches: Switch, TimedSwitch (stairway/pulse) and central switches."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from homeassistant.components.switch import SwitchEntity
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+
+from .data import HubRelayConfigEntry
+from .entity import LoxoneEntity
+from .mapping.loxone import EntityFactory, build_entities, single
+
+PARALLEL_UPDATES = 0
+
+
+class LoxoneSwitch(LoxoneEntity, SwitchEntity):
+    """A Switch control: `active` is 1 when on."""
+
+    _attr_name = None
+    state_names = ("active",)
+
+    def _update_from_values(self) -> None:
+        active = self.number("active")
+        self._attr_is_on = None if active is None else active != 0
+
+    async def async_turn_on(self, **kwargs: Any) -> None:
+        """Switch on."""
+        await self.send("on")
+
+    async def async_turn_off(self, **kwargs: Any) -> None:
+        """Switch off."""
+        await self.send("off")
+
+
+class LoxoneTimedSwitch(LoxoneEntity, SwitchEntity):
+    """A TimedSwitch: on starts its timer (`pulse`); -1 means permanently on."""
+
+    _attr_name = None
+    state_names = ("deactivationDelay",)
+
+    def _update_from_values(self) -> None:
+        delay = self.number("deactivationDelay")
+        self._attr_is_on = None if delay is None else delay != 0
+
+    async def async_turn_on(self, **kwargs: Any) -> None:
+        """Start the timer."""
+        await self.send("pulse")
+
+    async def async_turn_off(self, **kwargs: Any) -> None:
+        """Switch off at once."""
+        await self.send("off")
+
+
+FACTORIES: dict[str, EntityFactory] = {
+    "Switch": single(LoxoneSwitch),
+    "TimedSwitch": single(LoxoneTimedSwitch),
+}
+
+
+async def async_setup_entry(
+    hass: HomeAssistant,
+    entry: HubRelayConfigEntry,
+    async_add_entities: AddConfigEntryEntitiesCallback,
+) -> None:
+    """Add a switch per Switch and TimedSwitch control."""
+    async_add_entities(build_entities(entry.runtime_data, FACTORIES))
