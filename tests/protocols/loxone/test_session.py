@@ -43,6 +43,7 @@ async def test_connect_acquires_an_app_token_and_reads_the_miniserver(
     )
     assert client.connected
     assert client.connection_state is ConnectionState.CONNECTED
+    assert client._live_connection()._ws.protocol == "remotecontrol"  # offered and accepted
     assert client.serial == ms.serial
     assert client.api_info is not None
     assert client.api_info.version == ms.firmware
