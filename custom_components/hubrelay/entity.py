@@ -9,6 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from functools import partial
+import json
+import logging
+from typing import Any
 
 from homeassistant.core import callback
 from homeassistant.helpers.device_registry import DeviceInfo
@@ -17,6 +20,17 @@ from homeassistant.helpers.entity import Entity
 from .const import DOMAIN
 from .coordinator import LoxoneCoordinator
 from .protocols.loxone import Control, StateValue, TextState
+
+_LOGGER = logging.getLogger(__name__)
+
+
+def parse_json_text(text: str | None, default: Any) -> Any:
+    """Parse a JSON text state (never eval): Miniserver data is not trusted code."""
+    try:
+        return json.loads(text) if text else default
+    except ValueError:
+        _LOGGER.debug("Ignoring a text state that is not JSON")
+        return default
 
 
 def control_device_id(coordinator: LoxoneCoordinator, control: Control) -> str:

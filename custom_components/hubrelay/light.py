@@ -9,8 +9,6 @@ whose effects are its moods; its circuits are lights too, disabled by default.
 from __future__ import annotations
 
 from collections.abc import Iterator
-import json
-import logging
 import re
 from typing import Any
 
@@ -28,16 +26,12 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .coordinator import LoxoneCoordinator
 from .data import HubRelayConfigEntry
-from .entity import LoxoneEntity
-from .mapping.loxone import EntityFactory, build_entities, single
+from .entity import LoxoneEntity, parse_json_text
+from .mapping.loxone import MOOD_ALL_OFF, EntityFactory, build_entities, single
 from .protocols.loxone import Control
 
 PARALLEL_UPDATES = 1
 
-_LOGGER = logging.getLogger(__name__)
-
-MOOD_ALL_ON = 777
-MOOD_ALL_OFF = 778
 MIN_KELVIN = 2700
 MAX_KELVIN = 6500
 _COLOR = re.compile(r"^(hsv|temp)\(([-\d.]+),([-\d.]+)(?:,([-\d.]+))?\)$")
@@ -184,15 +178,6 @@ class LoxoneColorPicker(LoxoneEntity, LightEntity):
         await self.send(f"temp({round(level)},{round(kelvin)})")
 
 
-def _json(text: str | None, default: Any) -> Any:
-    """Parse a JSON text state (never eval): Miniserver data is not trusted code."""
-    try:
-        return json.loads(text) if text else default
-    except ValueError:
-        _LOGGER.debug("Ignoring a malformed lighting controller state")
-        return default
-
-
 class LoxoneLightController(LoxoneEntity, LightEntity):
     """A LightControllerV2: on unless only the "off" mood is active; moods are effects."""
 
@@ -218,14 +203,14 @@ class LoxoneLightController(LoxoneEntity, LightEntity):
                     yield f"master_{name}", ref
 
     def _update_from_values(self) -> None:
-        moods = _json(self.text("moodList"), [])
+        moods = parse_json_text(self.text("moodList"), [])
         self._moods = {
             str(mood["name"]): int(mood["id"])
             for mood in moods
             if isinstance(mood, dict) and "name" in mood and str(mood.get("id", "")).isdigit()
         }
         self._attr_effect_list = [n for n, i in self._moods.items() if i != MOOD_ALL_OFF]
-        active = _json(self.text("activeMoods"), None)
+        active = parse_json_text(self.text("activeMoods"), None)
         if not isinstance(active, list):
             self._attr_is_on = self._attr_effect = self._attr_brightness = None
             return

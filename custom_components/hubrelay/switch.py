@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 from homeassistant.components.switch import SwitchEntity
@@ -9,8 +10,8 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .data import HubRelayConfigEntry
-from .entity import LoxoneEntity
-from .mapping.loxone import EntityFactory, build_entities, single
+from .entity import LoxoneEntity, parse_json_text
+from .mapping.loxone import MOOD_ALL_OFF, EntityFactory, build_entities, single
 
 PARALLEL_UPDATES = 0
 
@@ -53,7 +54,37 @@ class LoxoneTimedSwitch(LoxoneEntity, SwitchEntity):
         await self.send("off")
 
 
+class LoxoneCentralLights(LoxoneEntity, SwitchEntity):
+    """A CentralLightController: switches all its lighting controllers; on while any is on."""
+
+    _attr_name = None
+
+    def watched_states(self) -> Iterator[tuple[str, str]]:
+        """Watch the active moods of every lighting controller this control drives."""
+        controls = self.coordinator.structure.controls
+        for index, target in enumerate(self.control.details.get("controls", [])):
+            controller = controls.get(str(target.get("uuid", "")))
+            if controller is not None and isinstance(
+                ref := controller.states.get("activeMoods"), str
+            ):
+                yield f"moods{index}", ref
+
+    def _update_from_values(self) -> None:
+        moods = [parse_json_text(self.text(name), None) for name, _ref in self.watched_states()]
+        known = [m for m in moods if isinstance(m, list)]
+        self._attr_is_on = any(m != [MOOD_ALL_OFF] for m in known) if known else None
+
+    async def async_turn_on(self, **kwargs: Any) -> None:
+        """Switch every lighting controller on."""
+        await self.send("on")
+
+    async def async_turn_off(self, **kwargs: Any) -> None:
+        """Switch every lighting controller off."""
+        await self.send("off")
+
+
 FACTORIES: dict[str, EntityFactory] = {
+    "CentralLightController": single(LoxoneCentralLights),
     "Switch": single(LoxoneSwitch),
     "TimedSwitch": single(LoxoneTimedSwitch),
 }

@@ -18,6 +18,9 @@ if TYPE_CHECKING:
 
 type EntityFactory = Callable[["LoxoneCoordinator", Control], list["LoxoneEntity"]]
 
+# The LightControllerV2 mood that means "everything off".
+MOOD_ALL_OFF = 778
+
 # Containers whose sub-controls are entities of their own (LightControllerV2 circuits).
 SUB_CONTROL_PARENTS = frozenset({"LightControllerV2"})
 

@@ -323,3 +323,16 @@ async def test_alarm_panel_uses_the_visualisation_password(
     await wait_for_state(hass, entity, "disarmed")
     miniserver.set_value(state_uuid("Burglar alarm", "armedDelay"), 30.0)
     await wait_for_state(hass, entity, "arming")
+
+
+async def test_central_light_switch_follows_its_controllers(
+    hass: HomeAssistant, miniserver: MiniserverSimulator, loxone_entry: HubRelayConfigEntry
+) -> None:
+    entity = "switch.whole_house_all_lights"
+    await wait_for_state(hass, entity, STATE_OFF)
+    await call(hass, "switch", "turn_on", entity)
+    assert last_command(miniserver, "All lights") == "on"
+    await wait_for_state(hass, entity, STATE_ON)
+    assert hass.states.get("light.living_room_living_room_lights").state == STATE_ON  # type: ignore[union-attr]
+    await call(hass, "switch", "turn_off", entity)
+    await wait_for_state(hass, entity, STATE_OFF)
