@@ -19,6 +19,7 @@ from .coordinator import (
     structure_store_key,
 )
 from .data import HubRelayConfigEntry
+from .entity import control_device_id
 from .protocols.loxone import LoxoneError, MiniserverClient, Token
 from .services import async_setup_services
 
@@ -68,7 +69,20 @@ async def async_setup_entry(hass: HomeAssistant, entry: HubRelayConfigEntry) -> 
     coordinator.hub_device_id = hub.id
     entry.runtime_data = coordinator
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
+    _remove_stale_devices(hass, coordinator)
     return True
+
+
+def _remove_stale_devices(hass: HomeAssistant, coordinator: LoxoneCoordinator) -> None:
+    """Drop devices (and so their entities) of controls the Miniserver no longer has."""
+    registry = dr.async_get(hass)
+    current = {(DOMAIN, coordinator.serial)} | {
+        (DOMAIN, control_device_id(coordinator, control))
+        for control in coordinator.structure.controls.values()
+    }
+    for device in dr.async_entries_for_config_entry(registry, coordinator.entry.entry_id):
+        if not device.identifiers & current:
+            registry.async_remove_device(device.id)
 
 
 async def async_unload_entry(hass: HomeAssistant, entry: HubRelayConfigEntry) -> bool:

@@ -10,6 +10,7 @@ from homeassistant.config_entries import SOURCE_REAUTH, ConfigEntryState
 from homeassistant.const import EVENT_HOMEASSISTANT_STOP, STATE_ON, STATE_UNAVAILABLE
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
+from homeassistant.helpers import device_registry as dr, entity_registry as er
 import pytest
 
 from custom_components.hubrelay import coordinator as coordinator_module
@@ -159,12 +160,21 @@ async def test_structure_is_cached_and_a_changed_one_reloads(
     changed["lastModified"] = "2030-01-01 00:00:00"
     hall = next(c for c in changed["controls"].values() if c["name"] == "Hall light")
     hall["name"] = "Hall ceiling"
+    gone = next(uuid for uuid, c in changed["controls"].items() if c["name"] == "Stair light")
+    del changed["controls"][gone]
     miniserver.structure = changed
     await miniserver.drop_connections()
     # Same control UUID, so the same entity (ids stay stable), now named after the new name.
     await wait_until(lambda: getattr(hass.states.get(SWITCH), "name", None) == "Hall ceiling", 5.0)
     await hass.async_block_till_done()
     assert entry.state is ConfigEntryState.LOADED
+    # The removed control's device and entity are gone, not left behind as unavailable.
+    devices = dr.async_get(hass)
+    assert (
+        devices.async_get_device_by_identifier((DOMAIN, f"504F94A0B1C2_{gone}"), entry.entry_id)
+        is None
+    )
+    assert er.async_get(hass).async_get("switch.hall_stair_light") is None
     await hass.config_entries.async_unload(entry.entry_id)
 
 
