@@ -7,21 +7,16 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .data import HubRelayConfigEntry
-from .entity import LoxoneEntity
+from .entity import LoxoneActive, LoxoneEntity
 from .mapping.loxone import EntityFactory, build_entities, single
 
 PARALLEL_UPDATES = 0
 
 
-class LoxoneDigital(LoxoneEntity, BinarySensorEntity):
+class LoxoneDigital(LoxoneActive, BinarySensorEntity):
     """An InfoOnlyDigital: `active` is 1 when on."""
 
     _attr_name = None
-    state_names = ("active",)
-
-    def _update_from_values(self) -> None:
-        active = self.number("active")
-        self._attr_is_on = None if active is None else active != 0
 
 
 class LoxonePresence(LoxoneDigital):

@@ -64,6 +64,15 @@ type StateListener = Callable[[bytes, StateValue], None]
 type AvailabilityListener = Callable[[bool], None]
 
 
+def _not_ready(err: LoxoneError) -> ConfigEntryNotReady:
+    """Tell Home Assistant to retry setup later, saying why."""
+    return ConfigEntryNotReady(
+        translation_domain=DOMAIN,
+        translation_key="cannot_connect",
+        translation_placeholders={"error": str(err)},
+    )
+
+
 def structure_store_key(entry: HubRelayConfigEntry) -> str:
     """Storage key of the structure file cached for an entry."""
     return f"{DOMAIN}.{entry.entry_id}.structure"
@@ -147,11 +156,7 @@ class LoxoneCoordinator:
         try:
             endpoint = await async_resolve_endpoint(hass, entry.data)
         except LoxoneError as err:
-            raise ConfigEntryNotReady(
-                translation_domain=DOMAIN,
-                translation_key="cannot_connect",
-                translation_placeholders={"error": str(err)},
-            ) from err
+            raise _not_ready(err) from err
         return cls(hass, entry, endpoint, store, cached)
 
     # -- what entities and platforms read ------------------------------------------------------
@@ -192,11 +197,7 @@ class LoxoneCoordinator:
         except LoxoneBlockedError as err:
             raise ConfigEntryNotReady(translation_domain=DOMAIN, translation_key="blocked") from err
         except LoxoneError as err:
-            raise ConfigEntryNotReady(
-                translation_domain=DOMAIN,
-                translation_key="cannot_connect",
-                translation_placeholders={"error": str(err)},
-            ) from err
+            raise _not_ready(err) from err
         #: The structure file the entities were built from (a changed one reloads the entry).
         #: connect() either loaded one or raised, so it is never None here.
         self.structure = cast(LoxoneStructure, self.client.structure)

@@ -120,3 +120,25 @@ class LoxoneEntity(Entity):
     async def send(self, command: str) -> None:
         """Send a command to this entity's control through the session owner."""
         await self.coordinator.async_send_command(self.control, command)
+
+
+class LoxoneActive(LoxoneEntity):
+    """A control whose `active` state is 1 when on (switches, circuits, digital inputs)."""
+
+    state_names = ("active",)
+
+    def _update_from_values(self) -> None:
+        active = self.number("active")
+        self._attr_is_on = None if active is None else active != 0
+
+
+class LoxoneOnOff(LoxoneActive):
+    """An `active` control that is switched with the `on` and `off` commands."""
+
+    async def async_turn_on(self, **kwargs: Any) -> None:
+        """Switch on."""
+        await self.send("on")
+
+    async def async_turn_off(self, **kwargs: Any) -> None:
+        """Switch off."""
+        await self.send("off")

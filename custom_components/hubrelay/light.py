@@ -26,7 +26,7 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .coordinator import LoxoneCoordinator
 from .data import HubRelayConfigEntry
-from .entity import LoxoneEntity, parse_json_text
+from .entity import LoxoneEntity, LoxoneOnOff, parse_json_text
 from .mapping.loxone import MOOD_ALL_OFF, EntityFactory, build_entities, single
 from .protocols.loxone import Control
 
@@ -91,24 +91,11 @@ class LoxoneDimmer(LoxoneEntity, LightEntity):
         await self.send("off")
 
 
-class LoxoneCircuitSwitch(LoxoneEntity, LightEntity):
+class LoxoneCircuitSwitch(LoxoneOnOff, LightEntity):
     """An on/off circuit of a lighting controller."""
 
     _attr_color_mode = ColorMode.ONOFF
     _attr_supported_color_modes = {ColorMode.ONOFF}
-    state_names = ("active",)
-
-    def _update_from_values(self) -> None:
-        active = self.number("active")
-        self._attr_is_on = None if active is None else active != 0
-
-    async def async_turn_on(self, **kwargs: Any) -> None:
-        """Switch the circuit on."""
-        await self.send("on")
-
-    async def async_turn_off(self, **kwargs: Any) -> None:
-        """Switch the circuit off."""
-        await self.send("off")
 
 
 class LoxoneColorPicker(LoxoneEntity, LightEntity):

@@ -10,29 +10,16 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .data import HubRelayConfigEntry
-from .entity import LoxoneEntity, parse_json_text
+from .entity import LoxoneEntity, LoxoneOnOff, parse_json_text
 from .mapping.loxone import MOOD_ALL_OFF, EntityFactory, build_entities, single
 
 PARALLEL_UPDATES = 0
 
 
-class LoxoneSwitch(LoxoneEntity, SwitchEntity):
+class LoxoneSwitch(LoxoneOnOff, SwitchEntity):
     """A Switch control: `active` is 1 when on."""
 
     _attr_name = None
-    state_names = ("active",)
-
-    def _update_from_values(self) -> None:
-        active = self.number("active")
-        self._attr_is_on = None if active is None else active != 0
-
-    async def async_turn_on(self, **kwargs: Any) -> None:
-        """Switch on."""
-        await self.send("on")
-
-    async def async_turn_off(self, **kwargs: Any) -> None:
-        """Switch off."""
-        await self.send("off")
 
 
 class LoxoneTimedSwitch(LoxoneEntity, SwitchEntity):
