@@ -31,11 +31,14 @@ PLATFORMS = [
     Platform.ALARM_CONTROL_PANEL,
     Platform.BINARY_SENSOR,
     Platform.BUTTON,
+    Platform.CLIMATE,
+    Platform.COVER,
     Platform.LIGHT,
     Platform.NUMBER,
     Platform.SELECT,
     Platform.SENSOR,
     Platform.SWITCH,
+    Platform.WEATHER,
 ]
 
 MINISERVER_MODELS = {0: "Miniserver Gen 1", 1: "Miniserver Go", 2: "Miniserver Gen 2"}

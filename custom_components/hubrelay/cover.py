@@ -131,11 +131,39 @@ class LoxoneJalousie(LoxoneEntity, CoverEntity):
         await self.send("stop")
 
 
-class LoxoneGate(LoxoneEntity, CoverEntity):
-    """A Gate: `position` 0 (closed) .. 1 (open), `active` 1 opening, -1 closing."""
+class _OpeningCover(LoxoneEntity, CoverEntity):
+    """A Gate or Window: `position` 0 (closed) .. 1 (open), a motion state 1 / -1 while moving."""
 
     _attr_name = None
     _attr_supported_features = _MOVE
+    _motion = "active"
+    _open_command = "open"
+    _close_command = "close"
+
+    def _update_from_values(self) -> None:
+        position = _percent(self.number("position"), inverted=False)
+        self._attr_current_cover_position = position
+        self._attr_is_closed = None if position is None else position == 0
+        motion = self.number(self._motion) or 0.0
+        self._attr_is_opening = motion > 0
+        self._attr_is_closing = motion < 0
+
+    async def async_open_cover(self, **kwargs: Any) -> None:
+        """Open fully."""
+        await self.send(self._open_command)
+
+    async def async_close_cover(self, **kwargs: Any) -> None:
+        """Close fully."""
+        await self.send(self._close_command)
+
+    async def async_stop_cover(self, **kwargs: Any) -> None:
+        """Stop moving."""
+        await self.send("stop")
+
+
+class LoxoneGate(_OpeningCover):
+    """A Gate: `active` is 1 while opening, -1 while closing."""
+
     state_names = ("position", "active")
 
     def __init__(self, coordinator: LoxoneCoordinator, control: Control) -> None:
@@ -145,54 +173,16 @@ class LoxoneGate(LoxoneEntity, CoverEntity):
             CoverDeviceClass.GARAGE if _animation(control) == 0 else CoverDeviceClass.GATE
         )
 
-    def _update_from_values(self) -> None:
-        position = _percent(self.number("position"), inverted=False)
-        self._attr_current_cover_position = position
-        self._attr_is_closed = None if position is None else position == 0
-        active = self.number("active") or 0.0
-        self._attr_is_opening = active > 0
-        self._attr_is_closing = active < 0
 
-    async def async_open_cover(self, **kwargs: Any) -> None:
-        """Open the gate."""
-        await self.send("open")
+class LoxoneWindow(_OpeningCover):
+    """A motorised Window: `direction` is 1 while opening, -1 while closing."""
 
-    async def async_close_cover(self, **kwargs: Any) -> None:
-        """Close the gate."""
-        await self.send("close")
-
-    async def async_stop_cover(self, **kwargs: Any) -> None:
-        """Stop the gate."""
-        await self.send("stop")
-
-
-class LoxoneWindow(LoxoneEntity, CoverEntity):
-    """A motorised Window: `position` 0 (closed) .. 1 (open), `direction` 1 / -1 while moving."""
-
-    _attr_name = None
     _attr_device_class = CoverDeviceClass.WINDOW
     _attr_supported_features = _MOVE | CoverEntityFeature.SET_POSITION
     state_names = ("position", "direction")
-
-    def _update_from_values(self) -> None:
-        position = _percent(self.number("position"), inverted=False)
-        self._attr_current_cover_position = position
-        self._attr_is_closed = None if position is None else position == 0
-        direction = self.number("direction") or 0.0
-        self._attr_is_opening = direction > 0
-        self._attr_is_closing = direction < 0
-
-    async def async_open_cover(self, **kwargs: Any) -> None:
-        """Open fully."""
-        await self.send("fullopen")
-
-    async def async_close_cover(self, **kwargs: Any) -> None:
-        """Close fully."""
-        await self.send("fullclose")
-
-    async def async_stop_cover(self, **kwargs: Any) -> None:
-        """Stop moving."""
-        await self.send("stop")
+    _motion = "direction"
+    _open_command = "fullopen"
+    _close_command = "fullclose"
 
     async def async_set_cover_position(self, **kwargs: Any) -> None:
         """Move to a position (percent open, as Home Assistant counts)."""

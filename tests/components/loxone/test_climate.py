@@ -7,12 +7,11 @@ import copy
 from typing import Any
 
 from homeassistant.components.climate import HVACMode
-from homeassistant.const import STATE_UNKNOWN, Platform
+from homeassistant.const import STATE_UNKNOWN
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import ServiceValidationError
 import pytest
 
-from custom_components import hubrelay
 from custom_components.hubrelay.data import HubRelayConfigEntry
 from tests.components.loxone.conftest import add_miniserver, control, state_uuid, wait_for_state
 from tests.simulators.loxone_demo_house import DEMO_HOUSE, demo_initial_states
@@ -22,13 +21,6 @@ V2 = "climate.living_room_living_room_climate"
 V1 = "climate.bedroom_bedroom_climate"
 V2_NAME = "Living room climate"
 V1_NAME = "Bedroom climate"
-
-
-@pytest.fixture(autouse=True)
-def climate_platform(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Load the climate platform until the lead adds it to PLATFORMS."""
-    if Platform.CLIMATE not in hubrelay.PLATFORMS:
-        monkeypatch.setattr(hubrelay, "PLATFORMS", [*hubrelay.PLATFORMS, Platform.CLIMATE])
 
 
 async def call(hass: HomeAssistant, service: str, entity_id: str, **data: Any) -> None:

@@ -7,11 +7,9 @@ import copy
 from typing import Any
 
 from homeassistant.components.cover import CoverEntityFeature, CoverState
-from homeassistant.const import STATE_UNKNOWN, Platform
+from homeassistant.const import STATE_UNKNOWN
 from homeassistant.core import HomeAssistant
-import pytest
 
-from custom_components import hubrelay
 from custom_components.hubrelay.data import HubRelayConfigEntry
 from tests.components.loxone.conftest import add_miniserver, control, state_uuid, wait_for_state
 from tests.simulators.loxone_demo_house import DEMO_HOUSE, demo_initial_states
@@ -28,13 +26,6 @@ TILT = (
     | CoverEntityFeature.STOP_TILT
     | CoverEntityFeature.SET_TILT_POSITION
 )
-
-
-@pytest.fixture(autouse=True)
-def cover_platform(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Load the cover platform until the lead adds it to PLATFORMS."""
-    if Platform.COVER not in hubrelay.PLATFORMS:
-        monkeypatch.setattr(hubrelay, "PLATFORMS", [*hubrelay.PLATFORMS, Platform.COVER])
 
 
 async def call(hass: HomeAssistant, service: str, entity_id: str, **data: Any) -> None:

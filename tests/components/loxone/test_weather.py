@@ -8,12 +8,11 @@ import copy
 from datetime import UTC, datetime, timedelta
 from typing import Any, cast
 
-from homeassistant.const import STATE_UNAVAILABLE, STATE_UNKNOWN, Platform
+from homeassistant.const import STATE_UNAVAILABLE, STATE_UNKNOWN
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import device_registry as dr, entity_registry as er
 import pytest
 
-from custom_components import hubrelay
 from custom_components.hubrelay.const import DOMAIN
 from custom_components.hubrelay.data import HubRelayConfigEntry
 from tests.components.loxone.conftest import add_miniserver, wait_for_state
@@ -27,13 +26,6 @@ FORECAST = DEMO_HOUSE["weatherServer"]["states"]["forecast"]
 SUNRISE = DEMO_HOUSE["globalStates"]["sunrise"]
 SUNSET = DEMO_HOUSE["globalStates"]["sunset"]
 LOXONE_EPOCH = datetime(2009, 1, 1, tzinfo=UTC)
-
-
-@pytest.fixture(autouse=True)
-def weather_platform(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Load the weather platform until the lead adds it to PLATFORMS."""
-    if Platform.WEATHER not in hubrelay.PLATFORMS:
-        monkeypatch.setattr(hubrelay, "PLATFORMS", [*hubrelay.PLATFORMS, Platform.WEATHER])
 
 
 def entry(timestamp: int, weather_type: int, **fields: Any) -> WeatherEntry:
