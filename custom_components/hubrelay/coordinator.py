@@ -242,7 +242,11 @@ class LoxoneCoordinator:
         if available:
             _LOGGER.info("Connection to Miniserver %s restored", self.entry.title)
         else:
-            _LOGGER.info("Connection to Miniserver %s lost", self.entry.title)
+            _LOGGER.info(
+                "Connection to Miniserver %s lost (%s); reconnecting",
+                self.entry.title,
+                self.client.last_error or "closed",
+            )
         for listener in tuple(self._availability_listeners):
             listener(available)
 

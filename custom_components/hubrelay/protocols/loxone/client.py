@@ -311,7 +311,7 @@ class MiniserverClient:
             connection = self._connection
             if connection is not None:
                 reason = await connection.wait_closed()
-                _LOGGER.info("Lost the Miniserver connection: %s", reason)
+                _LOGGER.debug("Lost the Miniserver connection: %s", reason)
                 await self._drop_connection(connection)
                 await asyncio.sleep(self._delay_after(reason, 0))
                 continue
@@ -334,7 +334,7 @@ class MiniserverClient:
                 failures = auth_failures = 0
                 continue
             failures += 1
-            _LOGGER.info(
+            _LOGGER.debug(
                 "Miniserver connection attempt %d failed (%s); retrying in %.1f s",
                 failures,
                 self._last_error,
@@ -491,7 +491,7 @@ class MiniserverClient:
             try:
                 self._latency = await connection.keepalive()
             except LoxoneTimeoutError as err:
-                _LOGGER.warning("The Miniserver stopped answering keepalives; reconnecting")
+                _LOGGER.debug("The Miniserver stopped answering keepalives; reconnecting")
                 await connection.close(err)
                 return
             except LoxoneError:
