@@ -1,4 +1,4 @@
-"""Base entity for Loxone controls: device info, availability, per-state subscriptions.
+"""Base entities for Loxone: per-state subscriptions, availability, control and hub devices.
 
 An entity subscribes only to the state UUIDs it shows, so a value event costs one dictionary
 lookup and one callback per interested entity, however many controls the Miniserver has. It
@@ -38,47 +38,20 @@ def control_device_id(coordinator: LoxoneCoordinator, control: Control) -> str:
     return f"{coordinator.serial}_{control.parent or control.uuid}"
 
 
-class LoxoneEntity(Entity):
-    """An entity showing (part of) one Loxone control."""
+class LoxoneSessionEntity(Entity):
+    """An entity showing Miniserver states: per-state subscriptions, availability, no polling."""
 
     _attr_has_entity_name = True
     _attr_should_poll = False
-    #: Names of the control's states (keys of `control.states`) this entity reads.
-    state_names: tuple[str, ...] = ()
 
-    def __init__(
-        self,
-        coordinator: LoxoneCoordinator,
-        control: Control,
-        key: str | None = None,
-    ) -> None:
-        """Describe the entity; its values arrive in `async_added_to_hass`."""
+    def __init__(self, coordinator: LoxoneCoordinator) -> None:
+        """Keep the session owner; values arrive in `async_added_to_hass`."""
         self.coordinator = coordinator
-        self.control = control
-        self._attr_unique_id = f"{coordinator.serial}_{control.uuid}" + (f"_{key}" if key else "")
-        owner = coordinator.structure.controls.get(control.parent or "", control)
-        room = coordinator.structure.rooms.get(owner.room or "")
-        self._attr_device_info = DeviceInfo(
-            identifiers={(DOMAIN, control_device_id(coordinator, control))},
-            name=owner.name,
-            manufacturer="Loxone",
-            model=owner.type,
-            suggested_area=room.name if room else None,
-            via_device_id=coordinator.hub_device_id,
-        )
         self._values: dict[str, StateValue] = {}
-        if control.parent is not None:
-            # A sub-control (e.g. a lighting circuit) shares its parent's device: name it, and
-            # leave it disabled until a user wants that much detail.
-            self._attr_name = control.name
-            self._attr_entity_registry_enabled_default = False
 
     def watched_states(self) -> Iterator[tuple[str, str]]:
         """Yield (name, state UUID) of every state this entity shows."""
-        for name in self.state_names:
-            ref = self.control.states.get(name)
-            if isinstance(ref, str):
-                yield name, ref
+        return iter(())
 
     async def async_added_to_hass(self) -> None:
         """Take the cached values and subscribe to every state this entity shows."""
@@ -98,6 +71,7 @@ class LoxoneEntity(Entity):
         self._values[name] = value
         self._update_from_values()
         self.async_write_ha_state()
+        self._value_changed(name)
 
     @callback
     def _availability_changed(self, available: bool) -> None:
@@ -106,6 +80,9 @@ class LoxoneEntity(Entity):
 
     def _update_from_values(self) -> None:
         """Set the `_attr_*` values from `self._values` (subclasses)."""
+
+    def _value_changed(self, name: str) -> None:
+        """React to a changed value after the state was written (subclasses)."""
 
     def number(self, name: str) -> float | None:
         """Return a numeric state, or None while unknown."""
@@ -116,6 +93,56 @@ class LoxoneEntity(Entity):
         """Return a text state, or None while unknown."""
         value = self._values.get(name)
         return value.text if isinstance(value, TextState) else None
+
+
+class LoxoneHubEntity(LoxoneSessionEntity):
+    """An entity of the Miniserver itself (weather service, operating mode)."""
+
+    def __init__(self, coordinator: LoxoneCoordinator, key: str) -> None:
+        """Belong to the Miniserver's device."""
+        super().__init__(coordinator)
+        self._attr_unique_id = f"{coordinator.serial}_{key}"
+        self._attr_device_info = DeviceInfo(identifiers={(DOMAIN, coordinator.serial)})
+
+
+class LoxoneEntity(LoxoneSessionEntity):
+    """An entity showing (part of) one Loxone control, on that control's device."""
+
+    #: Names of the control's states (keys of `control.states`) this entity reads.
+    state_names: tuple[str, ...] = ()
+
+    def __init__(
+        self,
+        coordinator: LoxoneCoordinator,
+        control: Control,
+        key: str | None = None,
+    ) -> None:
+        """Describe the entity and its device (room as area, linked to the Miniserver)."""
+        super().__init__(coordinator)
+        self.control = control
+        self._attr_unique_id = f"{coordinator.serial}_{control.uuid}" + (f"_{key}" if key else "")
+        owner = coordinator.structure.controls.get(control.parent or "", control)
+        room = coordinator.structure.rooms.get(owner.room or "")
+        self._attr_device_info = DeviceInfo(
+            identifiers={(DOMAIN, control_device_id(coordinator, control))},
+            name=owner.name,
+            manufacturer="Loxone",
+            model=owner.type,
+            suggested_area=room.name if room else None,
+            via_device_id=coordinator.hub_device_id,
+        )
+        if control.parent is not None:
+            # A sub-control (e.g. a lighting circuit) shares its parent's device: name it, and
+            # leave it disabled until a user wants that much detail.
+            self._attr_name = control.name
+            self._attr_entity_registry_enabled_default = False
+
+    def watched_states(self) -> Iterator[tuple[str, str]]:
+        """Yield (name, state UUID) of the control's states this entity shows."""
+        for name in self.state_names:
+            ref = self.control.states.get(name)
+            if isinstance(ref, str):
+                yield name, ref
 
     async def send(self, command: str) -> None:
         """Send a command to this entity's control through the session owner."""

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from homeassistant.components.sensor import SensorEntity
+from collections.abc import Iterator
+
+from homeassistant.components.sensor import SensorDeviceClass, SensorEntity
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .coordinator import LoxoneCoordinator
 from .data import HubRelayConfigEntry
-from .entity import LoxoneEntity
+from .entity import LoxoneEntity, LoxoneHubEntity
 from .mapping.loxone import EntityFactory, build_entities
 from .mapping.loxone_formats import parse_format
 from .protocols.loxone import Control
@@ -57,6 +59,28 @@ class LoxoneTextSensor(LoxoneEntity, SensorEntity):
 
     def _update_from_values(self) -> None:
         self._attr_native_value = self.text(self.state_names[0])
+
+
+class LoxoneOperatingMode(LoxoneHubEntity, SensorEntity):
+    """The Miniserver's operating mode (weekday, holiday, party…), named as in its configuration."""
+
+    _attr_translation_key = "operating_mode"
+    _attr_device_class = SensorDeviceClass.ENUM
+
+    def __init__(self, coordinator: LoxoneCoordinator, ref: str) -> None:
+        """Watch the `operatingMode` global state; its names come from the structure file."""
+        super().__init__(coordinator, "operating_mode")
+        self._ref = ref
+        self._names = coordinator.structure.operating_modes
+        self._attr_options = list(dict.fromkeys(self._names.values()))
+
+    def watched_states(self) -> Iterator[tuple[str, str]]:
+        """Watch the operating mode."""
+        yield "mode", self._ref
+
+    def _update_from_values(self) -> None:
+        mode = self.number("mode")
+        self._attr_native_value = None if mode is None else self._names.get(int(mode))
 
 
 def _analog(coordinator: LoxoneCoordinator, control: Control) -> list[LoxoneEntity]:
@@ -111,5 +135,8 @@ async def async_setup_entry(
     entry: HubRelayConfigEntry,
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
-    """Add the sensors of every analog, meter, text and daytimer control."""
-    async_add_entities(build_entities(entry.runtime_data, FACTORIES))
+    """Add the sensors of every analog, meter, text and daytimer control, and the mode."""
+    coordinator = entry.runtime_data
+    async_add_entities(build_entities(coordinator, FACTORIES))
+    if (ref := coordinator.structure.global_states.get("operatingMode")) is not None:
+        async_add_entities([LoxoneOperatingMode(coordinator, ref)])

@@ -8,8 +8,8 @@ local midnight), read in Home Assistant's time zone; without them every hour cou
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import timedelta
-from functools import partial
 
 from homeassistant.components.weather import Forecast, WeatherEntity, WeatherEntityFeature
 from homeassistant.const import (
@@ -18,17 +18,16 @@ from homeassistant.const import (
     UnitOfSpeed,
     UnitOfTemperature,
 )
-from homeassistant.core import HomeAssistant, callback
-from homeassistant.helpers.device_registry import DeviceInfo
+from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.util import dt as dt_util
 
-from .const import DOMAIN
 from .coordinator import LoxoneCoordinator
 from .data import HubRelayConfigEntry
+from .entity import LoxoneHubEntity
 from .mapping.loxone_formats import parse_format
 from .mapping.loxone_weather import condition
-from .protocols.loxone import StateValue, WeatherEntry, WeatherServer, WeatherState
+from .protocols.loxone import WeatherEntry, WeatherServer, WeatherState
 from .protocols.loxone.tokens import LOXONE_EPOCH
 
 PARALLEL_UPDATES = 0
@@ -40,19 +39,15 @@ def _unit(fmt: str | None, allowed: set[str], default: str) -> str:
     return unit if unit in allowed else default
 
 
-class LoxoneWeather(WeatherEntity):
+class LoxoneWeather(LoxoneHubEntity, WeatherEntity):
     """Current conditions and the hourly forecast of the Loxone Weather Service."""
 
-    _attr_has_entity_name = True
     _attr_name = None
-    _attr_should_poll = False
     _attr_supported_features = WeatherEntityFeature.FORECAST_HOURLY
 
     def __init__(self, coordinator: LoxoneCoordinator, weather: WeatherServer) -> None:
         """Belong to the Miniserver's device; take the units from the weather formats."""
-        self.coordinator = coordinator
-        self._attr_unique_id = f"{coordinator.serial}_weather"
-        self._attr_device_info = DeviceInfo(identifiers={(DOMAIN, coordinator.serial)})
+        super().__init__(coordinator, "weather")
         formats = weather.formats
         self._attr_native_temperature_unit = _unit(
             formats.get("temperature"),
@@ -80,35 +75,16 @@ class LoxoneWeather(WeatherEntity):
             )
             if ref is not None
         }
-        self._values: dict[str, StateValue] = {}
 
-    async def async_added_to_hass(self) -> None:
-        """Take the cached tables and subscribe to them and to sunrise / sunset."""
-        coordinator = self.coordinator
-        for name, ref in self._refs.items():
-            if (value := coordinator.state(ref)) is not None:
-                self._values[name] = value
-            self.async_on_remove(coordinator.subscribe(ref, partial(self._state_event, name)))
-        self.async_on_remove(coordinator.add_availability_listener(self._availability_changed))
-        self._attr_available = coordinator.connected
-        self._update_current()
+    def watched_states(self) -> Iterator[tuple[str, str]]:
+        """Watch both weather tables and the sunrise / sunset global states."""
+        return iter(self._refs.items())
 
-    @callback
-    def _state_event(self, name: str, _uuid: bytes, value: StateValue) -> None:
-        if self._values.get(name) == value:
-            return
-        self._values[name] = value
-        self._update_current()
-        self.async_write_ha_state()
+    def _value_changed(self, name: str) -> None:
         if name != "actual":  # the forecast, or day and night in it, changed
             self.coordinator.entry.async_create_task(
                 self.hass, self.async_update_listeners(("hourly",))
             )
-
-    @callback
-    def _availability_changed(self, available: bool) -> None:
-        self._attr_available = available
-        self.async_write_ha_state()
 
     def _entries(self, name: str) -> tuple[WeatherEntry, ...]:
         table = self._values.get(name)
@@ -124,7 +100,7 @@ class LoxoneWeather(WeatherEntity):
     def _condition(self, entry: WeatherEntry) -> str | None:
         return condition(entry.weather_type, is_daytime=self._is_daytime(entry.timestamp))
 
-    def _update_current(self) -> None:
+    def _update_from_values(self) -> None:
         entries = self._entries("actual")
         now = entries[0] if entries else None
         if now is None:

@@ -336,3 +336,15 @@ async def test_central_light_switch_follows_its_controllers(
     assert hass.states.get("light.living_room_living_room_lights").state == STATE_ON  # type: ignore[union-attr]
     await call(hass, "switch", "turn_off", entity)
     await wait_for_state(hass, entity, STATE_OFF)
+
+
+async def test_operating_mode_sensor(
+    hass: HomeAssistant, miniserver: MiniserverSimulator, loxone_entry: HubRelayConfigEntry
+) -> None:
+    entity = "sensor.demo_house_operating_mode"
+    state = hass.states.get(entity)
+    assert state is not None
+    assert state.state == "Wednesday"
+    assert "Party" in state.attributes["options"]
+    miniserver.set_value(DEMO_HOUSE["globalStates"]["operatingMode"], -5.0)
+    await wait_for_state(hass, entity, "Party")
