@@ -12,7 +12,6 @@ import re
 
 from homeassistant.components.sensor import SensorDeviceClass, SensorStateClass
 from homeassistant.const import (
-    CONCENTRATION_PARTS_PER_MILLION,
     LIGHT_LUX,
     PERCENTAGE,
     UnitOfElectricCurrent,
@@ -23,6 +22,7 @@ from homeassistant.const import (
     UnitOfPower,
     UnitOfPrecipitationDepth,
     UnitOfPressure,
+    UnitOfRatio,
     UnitOfSpeed,
     UnitOfTemperature,
     UnitOfTime,
@@ -66,7 +66,7 @@ _UNITS: dict[str, tuple[str, SensorDeviceClass | None, SensorStateClass]] = {
     "Hz": (UnitOfFrequency.HERTZ, SensorDeviceClass.FREQUENCY, _MEASUREMENT),
     "lx": (LIGHT_LUX, SensorDeviceClass.ILLUMINANCE, _MEASUREMENT),
     "Lux": (LIGHT_LUX, SensorDeviceClass.ILLUMINANCE, _MEASUREMENT),
-    "ppm": (CONCENTRATION_PARTS_PER_MILLION, SensorDeviceClass.CO2, _MEASUREMENT),
+    "ppm": (UnitOfRatio.PARTS_PER_MILLION, SensorDeviceClass.CO2, _MEASUREMENT),
     "km/h": (UnitOfSpeed.KILOMETERS_PER_HOUR, SensorDeviceClass.WIND_SPEED, _MEASUREMENT),
     "m/s": (UnitOfSpeed.METERS_PER_SECOND, SensorDeviceClass.WIND_SPEED, _MEASUREMENT),
     "mm": (UnitOfPrecipitationDepth.MILLIMETERS, SensorDeviceClass.PRECIPITATION, _MEASUREMENT),
