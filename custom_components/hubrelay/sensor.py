@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from homeassistant.components.sensor import SensorDeviceClass, SensorEntity
+from homeassistant.components.sensor import SensorDeviceClass, SensorEntity, SensorStateClass
+from homeassistant.const import EntityCategory, UnitOfTime
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
@@ -83,6 +84,32 @@ class LoxoneOperatingMode(LoxoneHubEntity, SensorEntity):
         self._attr_native_value = None if mode is None else self._names.get(int(mode))
 
 
+class LoxoneLatency(LoxoneHubEntity, SensorEntity):
+    """Round trip of the last keepalive: how healthy the Miniserver link is (diagnostic)."""
+
+    _attr_translation_key = "keepalive_latency"
+    _attr_entity_category = EntityCategory.DIAGNOSTIC
+    _attr_entity_registry_enabled_default = False
+    _attr_device_class = SensorDeviceClass.DURATION
+    _attr_native_unit_of_measurement = UnitOfTime.MILLISECONDS
+    _attr_state_class = SensorStateClass.MEASUREMENT
+    _attr_suggested_display_precision = 1
+    # The client measures it on its own keepalive; reading the number sends nothing.
+    _attr_should_poll = True
+
+    def __init__(self, coordinator: LoxoneCoordinator) -> None:
+        """Belong to the Miniserver's device."""
+        super().__init__(coordinator, "keepalive_latency")
+
+    def _update_from_values(self) -> None:
+        latency = self.coordinator.client.latency
+        self._attr_native_value = None if latency is None else latency * 1000
+
+    async def async_update(self) -> None:
+        """Read the latency of the last keepalive."""
+        self._update_from_values()
+
+
 def _analog(coordinator: LoxoneCoordinator, control: Control) -> list[LoxoneEntity]:
     return [LoxoneValueSensor(coordinator, control, "value", control.details.get("format"))]
 
@@ -137,6 +164,6 @@ async def async_setup_entry(
 ) -> None:
     """Add the sensors of every analog, meter, text and daytimer control, and the mode."""
     coordinator = entry.runtime_data
-    async_add_entities(build_entities(coordinator, FACTORIES))
+    async_add_entities([*build_entities(coordinator, FACTORIES), LoxoneLatency(coordinator)])
     if (ref := coordinator.structure.global_states.get("operatingMode")) is not None:
         async_add_entities([LoxoneOperatingMode(coordinator, ref)])

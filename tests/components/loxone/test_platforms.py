@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import copy
+import dataclasses
 import json
 from pathlib import Path
 from typing import Any
@@ -10,12 +12,20 @@ from typing import Any
 from homeassistant.const import ATTR_UNIT_OF_MEASUREMENT, STATE_OFF, STATE_ON
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import entity_registry as er
+from homeassistant.setup import async_setup_component
 import pytest
 from syrupy.assertion import SnapshotAssertion
 
+from custom_components.hubrelay import coordinator as coordinator_module
 from custom_components.hubrelay.const import CONF_VISU_PASSWORD
 from custom_components.hubrelay.data import HubRelayConfigEntry
-from tests.components.loxone.conftest import add_miniserver, control, state_uuid, wait_for_state
+from tests.components.loxone.conftest import (
+    FAST,
+    add_miniserver,
+    control,
+    state_uuid,
+    wait_for_state,
+)
 from tests.simulators.loxone_demo_house import DEMO_HOUSE
 from tests.simulators.miniserver import MiniserverSimulator
 
@@ -257,7 +267,7 @@ async def test_light_controller_circuits_are_disabled_by_default(
     circuits = {
         e.original_name: e
         for e in er.async_entries_for_config_entry(entity_registry, loxone_entry.entry_id)
-        if e.disabled_by is not None
+        if e.disabled_by is not None and e.domain == "light"
     }
     assert set(circuits) == {"Ceiling", "Reading lamp", "LED strip"}
     reading = circuits["Reading lamp"].entity_id
@@ -348,3 +358,34 @@ async def test_operating_mode_sensor(
     assert "Party" in state.attributes["options"]
     miniserver.set_value(DEMO_HOUSE["globalStates"]["operatingMode"], -5.0)
     await wait_for_state(hass, entity, "Party")
+
+
+async def test_keepalive_latency_is_a_disabled_diagnostic(
+    hass: HomeAssistant,
+    entity_registry: er.EntityRegistry,
+    miniserver: MiniserverSimulator,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(
+        coordinator_module, "TIMINGS", dataclasses.replace(FAST, keepalive_interval=0.05)
+    )
+    assert await async_setup_component(hass, "homeassistant", {})
+    entry = await add_miniserver(hass, miniserver)
+    entity = "sensor.demo_house_keepalive_latency"
+    registered = entity_registry.async_get(entity)
+    assert registered is not None
+    assert registered.entity_category == "diagnostic"
+    assert registered.disabled_by is not None
+    entity_registry.async_update_entity(entity, disabled_by=None)
+    await hass.config_entries.async_reload(entry.entry_id)
+    async with asyncio.timeout(3):
+        while entry.runtime_data.client.latency is None:
+            await asyncio.sleep(0.01)
+    await hass.services.async_call(
+        "homeassistant", "update_entity", {"entity_id": entity}, blocking=True
+    )
+    state = hass.states.get(entity)
+    assert state is not None
+    assert 0 < float(state.state) < 1000
+    assert state.attributes[ATTR_UNIT_OF_MEASUREMENT] == "ms"
+    await hass.config_entries.async_unload(entry.entry_id)
