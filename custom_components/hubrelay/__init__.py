@@ -11,7 +11,7 @@ from homeassistant.helpers.aiohttp_client import async_get_clientsession
 from homeassistant.helpers.storage import Store
 from homeassistant.helpers.typing import ConfigType
 
-from .const import CONF_CLIENT_UUID, CONF_TOKEN, DOMAIN
+from .const import CONF_CLIENT_UUID, CONF_SYSTEM, CONF_TOKEN, DOMAIN, SYSTEM_EZLO
 from .coordinator import (
     STORAGE_VERSION,
     LoxoneCoordinator,
@@ -22,6 +22,7 @@ from .data import HubRelayConfigEntry
 from .entity import control_device_id
 from .protocols.loxone import LoxoneError, MiniserverClient, Token
 from .services import async_setup_services
+from .setup_ezlo import EZLO_PLATFORMS, async_setup_ezlo_entry
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -50,8 +51,14 @@ async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
     return True
 
 
+def _is_ezlo(entry: HubRelayConfigEntry) -> bool:
+    return entry.data.get(CONF_SYSTEM) == SYSTEM_EZLO
+
+
 async def async_setup_entry(hass: HomeAssistant, entry: HubRelayConfigEntry) -> bool:
-    """Connect to the Miniserver, register it as a device and set up its entities."""
+    """Connect to the hub, register it as a device and set up its entities."""
+    if _is_ezlo(entry):
+        return await async_setup_ezlo_entry(hass, entry)
     coordinator = await LoxoneCoordinator.async_create(hass, entry)
     await coordinator.async_setup()
     entry.async_on_unload(coordinator.async_shutdown)
@@ -90,11 +97,17 @@ def _remove_stale_devices(hass: HomeAssistant, coordinator: LoxoneCoordinator) -
 
 async def async_unload_entry(hass: HomeAssistant, entry: HubRelayConfigEntry) -> bool:
     """Unload the entities; the session closes through `async_on_unload`."""
-    return await hass.config_entries.async_unload_platforms(entry, PLATFORMS)
+    platforms = EZLO_PLATFORMS if _is_ezlo(entry) else PLATFORMS
+    return await hass.config_entries.async_unload_platforms(entry, platforms)
 
 
 async def async_remove_entry(hass: HomeAssistant, entry: HubRelayConfigEntry) -> None:
-    """Invalidate the entry's token on the Miniserver and drop its cached structure file."""
+    """Invalidate the entry's token on the Miniserver and drop its cached structure file.
+
+    An Ezlo entry leaves nothing behind: its local keys and identity live in the entry itself.
+    """
+    if _is_ezlo(entry):
+        return
     await Store[dict[str, object]](hass, STORAGE_VERSION, structure_store_key(entry)).async_remove()
     client: MiniserverClient | None = None
     try:

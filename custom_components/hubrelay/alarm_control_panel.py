@@ -14,7 +14,7 @@ from homeassistant.components.alarm_control_panel import (
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-from .data import HubRelayConfigEntry
+from .data import HubRelayConfigEntry, loxone_coordinator
 from .entity import LoxoneEntity
 from .mapping.loxone import EntityFactory, build_entities, single
 
@@ -68,4 +68,4 @@ async def async_setup_entry(
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
     """Add an alarm panel per Alarm control."""
-    async_add_entities(build_entities(entry.runtime_data, FACTORIES))
+    async_add_entities(build_entities(loxone_coordinator(entry), FACTORIES))

@@ -1,4 +1,4 @@
-"""Loxone binary sensors: digital inputs, presence detectors and smoke alarms."""
+"""Binary sensors: Loxone digital inputs, presence and smoke alarms; Ezlo security items."""
 
 from __future__ import annotations
 
@@ -6,9 +6,13 @@ from homeassistant.components.binary_sensor import BinarySensorDeviceClass, Bina
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
+from .coordinator_ezlo import EzloCoordinator
 from .data import HubRelayConfigEntry
 from .entity import LoxoneActive, LoxoneEntity
+from .entity_ezlo import EzloEntity
+from .mapping.ezlo import BINARY_SENSORS, BinarySpec, binary_value
 from .mapping.loxone import EntityFactory, build_entities, single
+from .protocols.ezlo import Device
 
 PARALLEL_UPDATES = 0
 
@@ -37,6 +41,33 @@ class LoxoneSmokeAlarm(LoxoneEntity, BinarySensorEntity):
         self._attr_is_on = None if level is None else level > 0
 
 
+class EzloBinarySensor(EzloEntity, BinarySensorEntity):
+    """A security item (door, motion, leak, smoke, gas, tamper…); "unknown" is an unknown state."""
+
+    def __init__(
+        self, coordinator: EzloCoordinator, device: Device, name: str, spec: BinarySpec
+    ) -> None:
+        """Show the item `name` as described by `spec`."""
+        super().__init__(coordinator, device, name, [name])
+        self._item_name = name
+        self._attr_device_class = spec.device_class
+        self._attr_entity_category = spec.entity_category
+        if spec.translation_key is not None:
+            self._attr_translation_key = spec.translation_key
+
+    def _update(self) -> None:
+        self._attr_is_on = binary_value(self.items[self._item_name])
+
+
+def ezlo_binary_sensors(coordinator: EzloCoordinator, device: Device) -> list[EzloBinarySensor]:
+    """Build a binary sensor per mapped security item of the device."""
+    return [
+        EzloBinarySensor(coordinator, device, name, spec)
+        for name in coordinator.device_items(device.id)
+        if (spec := BINARY_SENSORS.get(name)) is not None
+    ]
+
+
 FACTORIES: dict[str, EntityFactory] = {
     "InfoOnlyDigital": single(LoxoneDigital),
     "PresenceDetector": single(LoxonePresence),
@@ -49,5 +80,9 @@ async def async_setup_entry(
     entry: HubRelayConfigEntry,
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
-    """Add a binary sensor per digital input, presence detector and smoke alarm."""
-    async_add_entities(build_entities(entry.runtime_data, FACTORIES))
+    """Add a binary sensor per digital input, presence detector and smoke alarm (or Ezlo item)."""
+    coordinator = entry.runtime_data
+    if isinstance(coordinator, EzloCoordinator):
+        coordinator.add_platform(ezlo_binary_sensors, async_add_entities)
+        return
+    async_add_entities(build_entities(coordinator, FACTORIES))

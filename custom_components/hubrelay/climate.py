@@ -25,7 +25,9 @@ from homeassistant.const import ATTR_TEMPERATURE, PRECISION_TENTHS, UnitOfTemper
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
+from .climate_ezlo import ezlo_thermostats
 from .coordinator import LoxoneCoordinator
+from .coordinator_ezlo import EzloCoordinator
 from .data import HubRelayConfigEntry
 from .entity import LoxoneEntity
 from .mapping.loxone import EntityFactory, build_entities, single
@@ -224,5 +226,9 @@ async def async_setup_entry(
     entry: HubRelayConfigEntry,
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
-    """Add a thermostat per room controller."""
-    async_add_entities(build_entities(entry.runtime_data, FACTORIES))
+    """Add a thermostat per room controller. (or Ezlo device)."""
+    coordinator = entry.runtime_data
+    if isinstance(coordinator, EzloCoordinator):
+        coordinator.add_platform(ezlo_thermostats, async_add_entities)
+        return
+    async_add_entities(build_entities(coordinator, FACTORIES))

@@ -1,5 +1,7 @@
 """Add hubs from the UI: pick the system, sign in, store a token (never the password).
 
+The Loxone steps live here, the Ezlo steps in `config_flow_ezlo` (mixed into the same flow).
+
 The flow connects before it creates anything, so a wrong password, a blocked user or an
 unreachable Miniserver is a form error, not a broken entry. The Miniserver serial is the unique
 id: the same Miniserver cannot be added twice, and reauth or reconfigure cannot switch an entry
@@ -31,6 +33,7 @@ from homeassistant.helpers.selector import (
 )
 import probatio
 
+from .config_flow_ezlo import EzloFlowMixin, is_ezlo_entry
 from .const import (
     CONF_CLIENT_UUID,
     CONF_SERIAL,
@@ -41,6 +44,7 @@ from .const import (
     CONF_VISU_PASSWORD,
     DEFAULT_LOXONE_PORT,
     DOMAIN,
+    SYSTEM_EZLO,
     SYSTEM_LOXONE,
 )
 from .coordinator import async_resolve_endpoint
@@ -131,10 +135,16 @@ async def _serial_with_token(hass: HomeAssistant, data: Mapping[str, Any]) -> st
         await client.close()
 
 
-class HubRelayConfigFlow(ConfigFlow, domain=DOMAIN):
+class HubRelayConfigFlow(EzloFlowMixin, ConfigFlow, domain=DOMAIN):
     """Add a hub: a menu of systems, then the system's own steps."""
 
     VERSION = 1
+
+    @classmethod
+    @callback
+    def async_supports_options_flow(cls, config_entry: HubRelayConfigEntry) -> bool:
+        """Only Loxone entries have options (the visualisation password)."""
+        return not is_ezlo_entry(config_entry.data)
 
     @staticmethod
     @callback
@@ -144,7 +154,7 @@ class HubRelayConfigFlow(ConfigFlow, domain=DOMAIN):
 
     async def async_step_user(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
         """Ask which kind of hub to add."""
-        return self.async_show_menu(step_id="user", menu_options=[SYSTEM_LOXONE])
+        return self.async_show_menu(step_id="user", menu_options=[SYSTEM_LOXONE, SYSTEM_EZLO])
 
     async def async_step_loxone(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
         """Sign in to a Miniserver and create its entry with a token."""
@@ -185,7 +195,9 @@ class HubRelayConfigFlow(ConfigFlow, domain=DOMAIN):
         )
 
     async def async_step_reauth(self, entry_data: Mapping[str, Any]) -> ConfigFlowResult:
-        """Ask for the password again after the Miniserver refused the stored token."""
+        """Ask for the password again after the hub refused the stored token or keys."""
+        if is_ezlo_entry(entry_data):
+            return await self.async_step_ezlo_reauth()
         return await self.async_step_reauth_confirm()
 
     async def async_step_reauth_confirm(
@@ -229,6 +241,8 @@ class HubRelayConfigFlow(ConfigFlow, domain=DOMAIN):
     ) -> ConfigFlowResult:
         """Change how the Miniserver is reached; the stored token proves it is the same one."""
         entry = self._get_reconfigure_entry()
+        if is_ezlo_entry(entry.data):
+            return await self.async_step_ezlo_reconfigure()
         errors: dict[str, str] = {}
         if user_input is not None:
             connection = _connection(user_input)

@@ -7,6 +7,7 @@ DOMAIN: Final = "hubrelay"
 # Which hub system a config entry talks to (entry.data[CONF_SYSTEM]).
 CONF_SYSTEM: Final = "system"
 SYSTEM_LOXONE: Final = "loxone"
+SYSTEM_EZLO: Final = "ezlo"
 
 # Loxone entry data: connection settings and the token (never the password).
 CONF_USE_TLS: Final = "use_tls"
@@ -20,3 +21,13 @@ CONF_VISU_PASSWORD: Final = "visu_password"  # noqa: S105 - a config key
 
 DEFAULT_LOXONE_PORT: Final = 80
 DEFAULT_LOXONE_TLS_PORT: Final = 443
+
+# Ezlo entry data. Local mode keeps the hub's long-lived local keys (and the last MMS identity),
+# never the password; relay mode must keep the password because an MMS identity lives about a day
+# and MMS has no refresh call.
+CONF_CONNECTION: Final = "connection"
+CONNECTION_LOCAL: Final = "local"
+CONNECTION_RELAY: Final = "relay"
+CONF_HUB: Final = "hub"
+CONF_LOCAL_KEYS: Final = "local_keys"
+CONF_IDENTITY: Final = "identity"

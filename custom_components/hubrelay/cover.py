@@ -23,6 +23,8 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .coordinator import LoxoneCoordinator
+from .coordinator_ezlo import EzloCoordinator
+from .cover_ezlo import ezlo_covers
 from .data import HubRelayConfigEntry
 from .entity import LoxoneEntity
 from .mapping.loxone import EntityFactory, build_entities, single
@@ -273,5 +275,9 @@ async def async_setup_entry(
     entry: HubRelayConfigEntry,
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
-    """Add a cover per Jalousie, Gate, Window and CentralJalousie control."""
-    async_add_entities(build_entities(entry.runtime_data, FACTORIES))
+    """Add a cover per Jalousie, Gate, Window and CentralJalousie control. (or Ezlo device)."""
+    coordinator = entry.runtime_data
+    if isinstance(coordinator, EzloCoordinator):
+        coordinator.add_platform(ezlo_covers, async_add_entities)
+        return
+    async_add_entities(build_entities(coordinator, FACTORIES))

@@ -1,9 +1,18 @@
-"""The typed runtime data each HubRelay config entry carries."""
+"""The typed runtime data each HubRelay config entry carries: one coordinator per hub."""
 
 from __future__ import annotations
 
 from homeassistant.config_entries import ConfigEntry
 
 from .coordinator import LoxoneCoordinator
+from .coordinator_ezlo import EzloCoordinator
 
-type HubRelayConfigEntry = ConfigEntry[LoxoneCoordinator]
+type HubRelayConfigEntry = ConfigEntry[LoxoneCoordinator | EzloCoordinator]
+
+
+def loxone_coordinator(entry: HubRelayConfigEntry) -> LoxoneCoordinator:
+    """Return the coordinator of an entry that only Loxone platforms are forwarded to."""
+    coordinator = entry.runtime_data
+    if not isinstance(coordinator, LoxoneCoordinator):
+        raise TypeError(f"{entry.title} is not a Loxone entry")
+    return coordinator

@@ -14,7 +14,9 @@ from homeassistant.const import CONF_HOST, CONF_USERNAME
 from homeassistant.core import HomeAssistant
 
 from .const import CONF_CLIENT_UUID, CONF_SERIAL, CONF_TOKEN, CONF_VISU_PASSWORD
+from .coordinator_ezlo import EzloCoordinator
 from .data import HubRelayConfigEntry
+from .diagnostics_ezlo import ezlo_diagnostics
 
 TO_REDACT = {
     CONF_CLIENT_UUID,
@@ -33,6 +35,8 @@ async def async_get_config_entry_diagnostics(
 ) -> dict[str, Any]:
     """Return the redacted entry, session state and a summary of the structure file."""
     coordinator = entry.runtime_data
+    if isinstance(coordinator, EzloCoordinator):
+        return ezlo_diagnostics(entry, coordinator)
     client = coordinator.client
     structure = coordinator.structure
     api = client.api_info

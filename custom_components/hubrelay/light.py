@@ -25,8 +25,10 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .coordinator import LoxoneCoordinator
+from .coordinator_ezlo import EzloCoordinator
 from .data import HubRelayConfigEntry
 from .entity import LoxoneEntity, LoxoneOnOff, parse_json_text
+from .light_ezlo import ezlo_lights
 from .mapping.loxone import MOOD_ALL_OFF, EntityFactory, build_entities, single
 from .protocols.loxone import Control
 
@@ -263,8 +265,11 @@ async def async_setup_entry(
     entry: HubRelayConfigEntry,
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
-    """Add dimmers, colour pickers, lighting controllers and their circuits."""
+    """Add dimmers, colour pickers, lighting controllers and their circuits (or Ezlo lights)."""
     coordinator = entry.runtime_data
+    if isinstance(coordinator, EzloCoordinator):
+        coordinator.add_platform(ezlo_lights, async_add_entities)
+        return
     async_add_entities(
         build_entities(coordinator, FACTORIES)
         + build_entities(coordinator, CIRCUIT_FACTORIES, sub_controls=True)

@@ -6,7 +6,7 @@ from homeassistant.components.number import NumberEntity, NumberMode
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-from .data import HubRelayConfigEntry
+from .data import HubRelayConfigEntry, loxone_coordinator
 from .entity import LoxoneEntity
 from .mapping.loxone import EntityFactory, build_entities, single
 from .mapping.loxone_formats import parse_format
@@ -53,4 +53,4 @@ async def async_setup_entry(
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
     """Add a number per slider-like control."""
-    async_add_entities(build_entities(entry.runtime_data, FACTORIES))
+    async_add_entities(build_entities(loxone_coordinator(entry), FACTORIES))

@@ -1,4 +1,4 @@
-"""Loxone sensors: analog values, meters, text states and daytimer values."""
+"""Sensors: Loxone analog values, meters, text states and daytimers; Ezlo measurement items."""
 
 from __future__ import annotations
 
@@ -10,10 +10,14 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .coordinator import LoxoneCoordinator
+from .coordinator_ezlo import EzloCoordinator
 from .data import HubRelayConfigEntry
 from .entity import LoxoneEntity, LoxoneHubEntity
+from .entity_ezlo import EzloEntity
+from .mapping.ezlo import SCALE_UNITS, SENSORS, SensorSpec
 from .mapping.loxone import EntityFactory, build_entities
 from .mapping.loxone_formats import parse_format
+from .protocols.ezlo import Device, Item
 from .protocols.loxone import Control
 
 PARALLEL_UPDATES = 0
@@ -110,6 +114,37 @@ class LoxoneLatency(LoxoneHubEntity, SensorEntity):
         self._update_from_values()
 
 
+class EzloSensor(EzloEntity, SensorEntity):
+    """A measurement item; the unit comes from the item's ``scale``."""
+
+    def __init__(
+        self, coordinator: EzloCoordinator, device: Device, item: Item, spec: SensorSpec
+    ) -> None:
+        """Show `item` as described by `spec`."""
+        super().__init__(coordinator, device, item.name, [item.name])
+        self._item_name = item.name
+        self._attr_device_class = spec.device_class
+        self._attr_state_class = spec.state_class
+        self._attr_entity_category = spec.entity_category
+        self._attr_native_unit_of_measurement = (
+            SCALE_UNITS.get(item.scale or "") or spec.unit or item.scale
+        )
+        if spec.translation_key is not None:
+            self._attr_translation_key = spec.translation_key
+
+    def _update(self) -> None:
+        self._attr_native_value = self.number(self._item_name)
+
+
+def ezlo_sensors(coordinator: EzloCoordinator, device: Device) -> list[EzloSensor]:
+    """Build a sensor per mapped measurement item of the device."""
+    return [
+        EzloSensor(coordinator, device, item, spec)
+        for name, item in coordinator.device_items(device.id).items()
+        if (spec := SENSORS.get(name)) is not None
+    ]
+
+
 def _analog(coordinator: LoxoneCoordinator, control: Control) -> list[LoxoneEntity]:
     return [LoxoneValueSensor(coordinator, control, "value", control.details.get("format"))]
 
@@ -164,6 +199,9 @@ async def async_setup_entry(
 ) -> None:
     """Add the sensors of every analog, meter, text and daytimer control, and the mode."""
     coordinator = entry.runtime_data
+    if isinstance(coordinator, EzloCoordinator):
+        coordinator.add_platform(ezlo_sensors, async_add_entities)
+        return
     async_add_entities([*build_entities(coordinator, FACTORIES), LoxoneLatency(coordinator)])
     if (ref := coordinator.structure.global_states.get("operatingMode")) is not None:
         async_add_entities([LoxoneOperatingMode(coordinator, ref)])

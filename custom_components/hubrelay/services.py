@@ -40,7 +40,13 @@ def _coordinator(hass: HomeAssistant, entry_id: str) -> LoxoneCoordinator:
             translation_key="entry_not_loaded",
             translation_placeholders={"title": entry.title},
         )
-    coordinator: LoxoneCoordinator = entry.runtime_data
+    coordinator = entry.runtime_data
+    if not isinstance(coordinator, LoxoneCoordinator):
+        raise ServiceValidationError(
+            translation_domain=DOMAIN,
+            translation_key="entry_not_loxone",
+            translation_placeholders={"title": entry.title},
+        )
     return coordinator
 
 

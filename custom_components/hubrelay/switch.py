@@ -1,4 +1,4 @@
-"""Loxone switches: Switch, TimedSwitch (stairway/pulse) and central switches."""
+"""Switches: Loxone Switch, TimedSwitch (stairway/pulse) and central switches; Ezlo switch items."""
 
 from __future__ import annotations
 
@@ -9,9 +9,13 @@ from homeassistant.components.switch import SwitchEntity
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
+from .coordinator_ezlo import EzloCoordinator
 from .data import HubRelayConfigEntry
 from .entity import LoxoneEntity, LoxoneOnOff, parse_json_text
+from .entity_ezlo import EzloEntity
+from .mapping.ezlo import is_light
 from .mapping.loxone import MOOD_ALL_OFF, EntityFactory, build_entities, single
+from .protocols.ezlo import Device
 
 PARALLEL_UPDATES = 0
 
@@ -70,6 +74,33 @@ class LoxoneCentralLights(LoxoneEntity, SwitchEntity):
         await self.send("off")
 
 
+class EzloSwitch(EzloEntity, SwitchEntity):
+    """An Ezlo device's settable ``switch`` item (plugs, relays, in-wall switches)."""
+
+    _attr_name = None
+
+    def _update(self) -> None:
+        value = self.value("switch")
+        self._attr_is_on = value if isinstance(value, bool) else None
+
+    async def async_turn_on(self, **kwargs: Any) -> None:
+        """Switch on."""
+        await self.set_item("switch", True)
+
+    async def async_turn_off(self, **kwargs: Any) -> None:
+        """Switch off."""
+        await self.set_item("switch", False)
+
+
+def ezlo_switches(coordinator: EzloCoordinator, device: Device) -> list[EzloSwitch]:
+    """Build a switch for a settable ``switch`` item, unless the device is a light."""
+    items = coordinator.device_items(device.id)
+    switch = items.get("switch")
+    if switch is None or not switch.has_setter or is_light(device, set(items)):
+        return []
+    return [EzloSwitch(coordinator, device, "switch", ["switch"])]
+
+
 FACTORIES: dict[str, EntityFactory] = {
     "CentralLightController": single(LoxoneCentralLights),
     "Switch": single(LoxoneSwitch),
@@ -82,5 +113,9 @@ async def async_setup_entry(
     entry: HubRelayConfigEntry,
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
-    """Add a switch per Switch and TimedSwitch control."""
-    async_add_entities(build_entities(entry.runtime_data, FACTORIES))
+    """Add a switch per Switch and TimedSwitch control, or per Ezlo switch item."""
+    coordinator = entry.runtime_data
+    if isinstance(coordinator, EzloCoordinator):
+        coordinator.add_platform(ezlo_switches, async_add_entities)
+        return
+    async_add_entities(build_entities(coordinator, FACTORIES))

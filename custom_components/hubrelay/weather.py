@@ -23,7 +23,7 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.util import dt as dt_util
 
 from .coordinator import LoxoneCoordinator
-from .data import HubRelayConfigEntry
+from .data import HubRelayConfigEntry, loxone_coordinator
 from .entity import LoxoneHubEntity
 from .mapping.loxone_formats import parse_format
 from .mapping.loxone_weather import condition
@@ -146,6 +146,6 @@ async def async_setup_entry(
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
     """Add the weather entity when the Miniserver has a weather service."""
-    coordinator = entry.runtime_data
+    coordinator = loxone_coordinator(entry)
     if (weather := coordinator.structure.weather_server) is not None:
         async_add_entities([LoxoneWeather(coordinator, weather)])

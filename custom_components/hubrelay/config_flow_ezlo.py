@@ -1,0 +1,286 @@
+"""The Ezlo steps of the config flow: cloud account → hub → local or relay connection.
+
+The account password signs in to the MMS cloud once to list the account's Ezlo hubs. Local mode
+then fetches the hub's long-lived local keys and stores them (with the last MMS identity), not the
+password. Relay mode has to keep the password: an MMS identity lives about a day and MMS has no
+refresh call. Every path connects to the hub before anything is stored; the hub serial is the
+entry's unique id.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+import logging
+from typing import Any
+
+from homeassistant.config_entries import ConfigFlow, ConfigFlowResult
+from homeassistant.const import CONF_HOST, CONF_PASSWORD, CONF_USERNAME
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers.selector import (
+    SelectOptionDict,
+    SelectSelector,
+    SelectSelectorConfig,
+    SelectSelectorMode,
+    TextSelector,
+    TextSelectorConfig,
+    TextSelectorType,
+)
+import probatio
+
+from .const import (
+    CONF_CONNECTION,
+    CONF_HUB,
+    CONF_IDENTITY,
+    CONF_LOCAL_KEYS,
+    CONF_SERIAL,
+    CONF_SYSTEM,
+    CONNECTION_LOCAL,
+    CONNECTION_RELAY,
+    SYSTEM_EZLO,
+)
+from .coordinator_ezlo import hub_session, hub_transport, mms_client
+from .protocols.ezlo import EzloAuthError, EzloError, HubInfo
+from .protocols.ezlo.mms_credentials import MmsCredentials
+from .protocols.mms import DeviceInfo, MmsAuthError, MmsClient, MmsError
+
+_LOGGER = logging.getLogger(__name__)
+
+PASSWORD_SELECTOR = TextSelector(TextSelectorConfig(type=TextSelectorType.PASSWORD))
+CONNECTION_SELECTOR = SelectSelector(
+    SelectSelectorConfig(
+        options=[CONNECTION_LOCAL, CONNECTION_RELAY],
+        mode=SelectSelectorMode.LIST,
+        translation_key=CONF_CONNECTION,
+    )
+)
+ACCOUNT_SCHEMA = probatio.Schema(
+    {
+        probatio.Required(CONF_USERNAME): str,
+        probatio.Required(CONF_PASSWORD): PASSWORD_SELECTOR,
+    }
+)
+LOCAL_SCHEMA = probatio.Schema({probatio.Required(CONF_HOST): str})
+REAUTH_SCHEMA = probatio.Schema({probatio.Required(CONF_PASSWORD): PASSWORD_SELECTOR})
+RECONFIGURE_SCHEMA = probatio.Schema(
+    {
+        probatio.Required(CONF_CONNECTION): CONNECTION_SELECTOR,
+        probatio.Optional(CONF_HOST): str,
+        probatio.Required(CONF_PASSWORD): PASSWORD_SELECTOR,
+    }
+)
+
+
+def _error_key(err: Exception) -> str:
+    """Name the form error for a failed cloud sign-in or hub connection."""
+    if isinstance(err, MmsAuthError | EzloAuthError):
+        return "invalid_auth"
+    if isinstance(err, MmsError | EzloError):
+        return "cannot_connect"
+    _LOGGER.exception("Unexpected error while connecting to the Ezlo hub")
+    return "unknown"
+
+
+async def _account_hubs(client: MmsClient) -> dict[str, tuple[str, DeviceInfo]]:
+    """Return the account's Ezlo hubs (serial → name, device info); Vera units are skipped."""
+    hubs: dict[str, tuple[str, DeviceInfo]] = {}
+    for device in await client.account_devices():
+        info = await client.device_info(device)
+        if info.is_ezlo:
+            hubs[device.serial] = (device.name or f"Ezlo hub {device.serial}", info)
+    return hubs
+
+
+async def _verify(
+    hass: HomeAssistant,
+    client: MmsClient,
+    password: str,
+    serial: str,
+    connection: str,
+    host: str,
+) -> tuple[HubInfo, dict[str, Any]]:
+    """Connect to the hub the chosen way; return its info and the entry data to reach it again."""
+    data: dict[str, Any] = {
+        CONF_SYSTEM: SYSTEM_EZLO,
+        CONF_CONNECTION: connection,
+        CONF_USERNAME: client.username,
+        CONF_SERIAL: serial,
+    }
+    keys = None
+    if connection == CONNECTION_LOCAL:
+        keys = await client.hub_local_keys(serial)
+        data |= {CONF_HOST: host.strip(), CONF_LOCAL_KEYS: keys.as_dict()}
+    else:
+        data[CONF_PASSWORD] = password
+    session = hub_session(
+        hass, hub_transport(data, serial, MmsCredentials(client, serial, local_keys=keys))
+    )
+    try:
+        await session.connect()
+        info = session.hub_info
+    finally:
+        await session.close()
+    data[CONF_IDENTITY] = (await client.ensure_identity()).to_stored().as_dict()
+    return info, data
+
+
+class EzloFlowMixin(ConfigFlow):
+    """The Ezlo steps; the integration's flow class mixes them in."""
+
+    _ezlo_client: MmsClient
+    _ezlo_password: str
+    _ezlo_hubs: dict[str, tuple[str, DeviceInfo]]
+    _ezlo_serial: str
+
+    async def async_step_ezlo(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
+        """Sign in to the Ezlo cloud account and list its hubs."""
+        errors: dict[str, str] = {}
+        if user_input is not None:
+            client = mms_client(self.hass, user_input[CONF_USERNAME], user_input[CONF_PASSWORD])
+            try:
+                hubs = await _account_hubs(client)
+            except Exception as err:  # noqa: BLE001 - every failure becomes a form error
+                errors["base"] = _error_key(err)
+            else:
+                if hubs:
+                    self._ezlo_client = client
+                    self._ezlo_password = user_input[CONF_PASSWORD]
+                    self._ezlo_hubs = hubs
+                    return await self.async_step_ezlo_hub()
+                errors["base"] = "no_hubs"
+        return self.async_show_form(
+            step_id="ezlo",
+            data_schema=self.add_suggested_values_to_schema(
+                ACCOUNT_SCHEMA, {CONF_USERNAME: (user_input or {}).get(CONF_USERNAME)}
+            ),
+            errors=errors,
+        )
+
+    async def async_step_ezlo_hub(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Pick the hub and how to reach it."""
+        errors: dict[str, str] = {}
+        if user_input is not None:
+            self._ezlo_serial = user_input[CONF_HUB]
+            await self.async_set_unique_id(self._ezlo_serial)
+            self._abort_if_unique_id_configured()
+            if user_input[CONF_CONNECTION] == CONNECTION_LOCAL:
+                return await self.async_step_ezlo_local()
+            result = await self._ezlo_create(CONNECTION_RELAY, "", errors)
+            if result is not None:
+                return result
+        options = [
+            SelectOptionDict(value=serial, label=f"{name} ({serial})")
+            for serial, (name, _info) in self._ezlo_hubs.items()
+        ]
+        schema = probatio.Schema(
+            {
+                probatio.Required(CONF_HUB): SelectSelector(
+                    SelectSelectorConfig(options=options, mode=SelectSelectorMode.DROPDOWN)
+                ),
+                probatio.Required(CONF_CONNECTION, default=CONNECTION_LOCAL): CONNECTION_SELECTOR,
+            }
+        )
+        return self.async_show_form(
+            step_id="ezlo_hub",
+            data_schema=self.add_suggested_values_to_schema(schema, user_input or {}),
+            errors=errors,
+        )
+
+    async def async_step_ezlo_local(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Ask for the hub's address on the local network."""
+        errors: dict[str, str] = {}
+        if user_input is not None:
+            result = await self._ezlo_create(CONNECTION_LOCAL, user_input[CONF_HOST], errors)
+            if result is not None:
+                return result
+        internal_ip = self._ezlo_hubs[self._ezlo_serial][1].internal_ip
+        return self.async_show_form(
+            step_id="ezlo_local",
+            data_schema=self.add_suggested_values_to_schema(
+                LOCAL_SCHEMA, user_input or {CONF_HOST: internal_ip}
+            ),
+            errors=errors,
+        )
+
+    async def _ezlo_create(
+        self, connection: str, host: str, errors: dict[str, str]
+    ) -> ConfigFlowResult | None:
+        """Test the connection and create the entry, or fill `errors` and return None."""
+        serial = self._ezlo_serial
+        try:
+            _info, data = await _verify(
+                self.hass, self._ezlo_client, self._ezlo_password, serial, connection, host
+            )
+        except Exception as err:  # noqa: BLE001 - every failure becomes a form error
+            errors["base"] = _error_key(err)
+            return None
+        return self.async_create_entry(title=self._ezlo_hubs[serial][0], data=data)
+
+    async def async_step_ezlo_reauth(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Sign in to the cloud again; store new local keys or the new password."""
+        entry = self._get_reauth_entry()
+        errors: dict[str, str] = {}
+        if user_input is not None:
+            try:
+                _info, data = await _verify(
+                    self.hass,
+                    mms_client(self.hass, entry.data[CONF_USERNAME], user_input[CONF_PASSWORD]),
+                    user_input[CONF_PASSWORD],
+                    entry.data[CONF_SERIAL],
+                    entry.data[CONF_CONNECTION],
+                    entry.data.get(CONF_HOST, ""),
+                )
+            except Exception as err:  # noqa: BLE001 - every failure becomes a form error
+                errors["base"] = _error_key(err)
+            else:
+                return self.async_update_reload_and_abort(entry, data=data)
+        return self.async_show_form(
+            step_id="ezlo_reauth",
+            data_schema=REAUTH_SCHEMA,
+            description_placeholders={"name": entry.title, "username": entry.data[CONF_USERNAME]},
+            errors=errors,
+        )
+
+    async def async_step_ezlo_reconfigure(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Change how the hub is reached (new IP address, local or relay)."""
+        entry = self._get_reconfigure_entry()
+        errors: dict[str, str] = {}
+        if user_input is not None:
+            connection = user_input[CONF_CONNECTION]
+            host = user_input.get(CONF_HOST, "").strip()
+            if connection == CONNECTION_LOCAL and not host:
+                errors[CONF_HOST] = "host_required"
+            else:
+                try:
+                    info, data = await _verify(
+                        self.hass,
+                        mms_client(self.hass, entry.data[CONF_USERNAME], user_input[CONF_PASSWORD]),
+                        user_input[CONF_PASSWORD],
+                        entry.data[CONF_SERIAL],
+                        connection,
+                        host,
+                    )
+                except Exception as err:  # noqa: BLE001 - every failure becomes a form error
+                    errors["base"] = _error_key(err)
+                else:
+                    await self.async_set_unique_id(info.serial)
+                    self._abort_if_unique_id_mismatch(reason="wrong_hub")
+                    return self.async_update_reload_and_abort(entry, data=data)
+        suggested = {k: v for k, v in (user_input or entry.data).items() if k != CONF_PASSWORD}
+        return self.async_show_form(
+            step_id="ezlo_reconfigure",
+            data_schema=self.add_suggested_values_to_schema(RECONFIGURE_SCHEMA, suggested),
+            errors=errors,
+        )
+
+
+def is_ezlo_entry(data: Mapping[str, Any]) -> bool:
+    """Tell an Ezlo entry's data from a Loxone entry's."""
+    return data.get(CONF_SYSTEM) == SYSTEM_EZLO

@@ -1,0 +1,209 @@
+"""The Ezlo config flow against the simulated cloud and hub: every error, every recovery."""
+
+from __future__ import annotations
+
+from unittest.mock import patch
+
+from homeassistant.config_entries import (
+    SOURCE_REAUTH,
+    SOURCE_RECONFIGURE,
+    ConfigEntryState,
+    ConfigFlowResult,
+)
+from homeassistant.const import CONF_HOST, CONF_PASSWORD, CONF_USERNAME
+from homeassistant.core import HomeAssistant
+from homeassistant.data_entry_flow import FlowResultType
+
+from custom_components.hubrelay import config_flow_ezlo
+from custom_components.hubrelay.const import (
+    CONF_CONNECTION,
+    CONF_HUB,
+    CONF_IDENTITY,
+    CONF_LOCAL_KEYS,
+    CONF_SERIAL,
+    CONF_SYSTEM,
+    DOMAIN,
+)
+from custom_components.hubrelay.data import HubRelayConfigEntry
+from tests.components.ezlo.conftest import (
+    PASSWORD,
+    USERNAME,
+    EzloWorld,
+    add_hub,
+    sign_in,
+    start_flow,
+)
+
+
+async def start_entry_flow(
+    hass: HomeAssistant, entry: HubRelayConfigEntry, source: str
+) -> ConfigFlowResult:
+    """Start a reauth or reconfigure flow for an entry, as Home Assistant does."""
+    return await hass.config_entries.flow.async_init(
+        DOMAIN,
+        context={"source": source, "entry_id": entry.entry_id},
+        data=entry.data if source == SOURCE_REAUTH else None,
+    )
+
+
+async def test_local_mode_stores_keys_not_the_password(
+    hass: HomeAssistant, world: EzloWorld
+) -> None:
+    result = await sign_in(hass)
+    assert result["step_id"] == "ezlo_hub"
+    hubs = result["data_schema"].schema[CONF_HUB].config["options"]  # type: ignore[union-attr]
+    assert [hub["value"] for hub in hubs] == [world.serial]  # the Vera unit is not offered
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {CONF_HUB: world.serial, CONF_CONNECTION: "local"}
+    )
+    assert result["step_id"] == "ezlo_local"
+    assert result["data_schema"] is not None
+    suggested = {
+        str(key): key.description["suggested_value"]
+        for key in result["data_schema"].schema
+        if key.description
+    }
+    assert suggested == {CONF_HOST: "127.0.0.1"}
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {CONF_HOST: " 127.0.0.1 "}
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    entry: HubRelayConfigEntry = result["result"]
+    assert entry.unique_id == world.serial
+    assert entry.title == "Ezlo Plus"
+    keys = world.cloud.local_keys(world.serial)
+    assert entry.data[CONF_LOCAL_KEYS]["token"] == keys.token
+    assert CONF_PASSWORD not in entry.data
+    assert PASSWORD not in repr(dict(entry.data))
+    assert entry.data[CONF_HOST] == "127.0.0.1"
+    assert entry.data[CONF_SYSTEM] == "ezlo"
+    assert entry.data[CONF_SERIAL] == world.serial
+    assert entry.data[CONF_IDENTITY]["identity"]
+    await hass.async_block_till_done()
+    assert entry.state is ConfigEntryState.LOADED
+    assert entry.supports_options is False  # the Loxone options do not apply
+    await hass.config_entries.async_unload(entry.entry_id)
+
+
+async def test_relay_mode_keeps_the_password(hass: HomeAssistant, world: EzloWorld) -> None:
+    entry = await add_hub(hass, world, "relay")
+    assert entry.data[CONF_CONNECTION] == "relay"
+    assert entry.data[CONF_PASSWORD] == PASSWORD
+    assert CONF_LOCAL_KEYS not in entry.data
+    assert entry.state is ConfigEntryState.LOADED
+    assert world.relay.logins
+    assert all(world.relay.logins)
+    await hass.config_entries.async_unload(entry.entry_id)
+
+
+async def test_account_errors_and_recovery(hass: HomeAssistant, world: EzloWorld) -> None:
+    result = await sign_in(hass, **{CONF_PASSWORD: "wrong"})
+    assert result["errors"] == {"base": "invalid_auth"}
+    world.cloud.down.add("auth")
+    world.cloud.down.add("auth_alt")
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {CONF_USERNAME: USERNAME, CONF_PASSWORD: PASSWORD}
+    )
+    assert result["errors"] == {"base": "cannot_connect"}
+    world.cloud.down.clear()
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {CONF_USERNAME: USERNAME, CONF_PASSWORD: PASSWORD}
+    )
+    assert result["step_id"] == "ezlo_hub"
+
+
+async def test_account_without_hubs(hass: HomeAssistant, world: EzloWorld) -> None:
+    world.cloud.add_account("empty@example.com", "pw")
+    result = await sign_in(hass, **{CONF_USERNAME: "empty@example.com", CONF_PASSWORD: "pw"})
+    assert result["errors"] == {"base": "no_hubs"}
+
+
+async def test_unexpected_error_and_recovery(hass: HomeAssistant, world: EzloWorld) -> None:
+    flow_id = await start_flow(hass)
+    account = {CONF_USERNAME: USERNAME, CONF_PASSWORD: PASSWORD}
+    with patch.object(config_flow_ezlo, "_account_hubs", side_effect=RuntimeError("bug")):
+        result = await hass.config_entries.flow.async_configure(flow_id, account)
+    assert result["errors"] == {"base": "unknown"}
+    result = await hass.config_entries.flow.async_configure(flow_id, account)
+    assert result["step_id"] == "ezlo_hub"
+
+
+async def test_hub_errors_and_recovery(hass: HomeAssistant, world: EzloWorld) -> None:
+    result = await sign_in(hass)
+    await world.relay.disconnect_hub()
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {CONF_HUB: world.serial, CONF_CONNECTION: "relay"}
+    )
+    assert result["step_id"] == "ezlo_hub"
+    assert result["errors"] == {"base": "cannot_connect"}
+    world.relay.reconnect_hub()
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {CONF_HUB: world.serial, CONF_CONNECTION: "local"}
+    )
+    world.hub.local_keys.clear()
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {CONF_HOST: "127.0.0.1"}
+    )
+    assert result["step_id"] == "ezlo_local"
+    assert result["errors"] == {"base": "invalid_auth"}
+    keys = world.cloud.local_keys(world.serial)
+    world.hub.local_keys[keys.user] = keys.token
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {CONF_HOST: "127.0.0.1"}
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    await hass.async_block_till_done()
+    await hass.config_entries.async_unload(result["result"].entry_id)
+
+
+async def test_same_hub_twice_aborts(hass: HomeAssistant, world: EzloWorld) -> None:
+    entry = await add_hub(hass, world)
+    result = await sign_in(hass)
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {CONF_HUB: world.serial, CONF_CONNECTION: "relay"}
+    )
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "already_configured"
+    await hass.config_entries.async_unload(entry.entry_id)
+
+
+async def test_reauth_fetches_new_keys(hass: HomeAssistant, world: EzloWorld) -> None:
+    entry = await add_hub(hass, world)
+    result = await start_entry_flow(hass, entry, SOURCE_REAUTH)
+    assert result["step_id"] == "ezlo_reauth"
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {CONF_PASSWORD: "wrong"}
+    )
+    assert result["errors"] == {"base": "invalid_auth"}
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {CONF_PASSWORD: PASSWORD}
+    )
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "reauth_successful"
+    assert CONF_PASSWORD not in entry.data
+    await hass.async_block_till_done()
+    assert entry.state is ConfigEntryState.LOADED
+    await hass.config_entries.async_unload(entry.entry_id)
+
+
+async def test_reconfigure(hass: HomeAssistant, world: EzloWorld) -> None:
+    entry = await add_hub(hass, world)
+    result = await start_entry_flow(hass, entry, SOURCE_RECONFIGURE)
+    assert result["step_id"] == "ezlo_reconfigure"
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {CONF_CONNECTION: "local", CONF_PASSWORD: PASSWORD}
+    )
+    assert result["errors"] == {CONF_HOST: "host_required"}
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {CONF_CONNECTION: "relay", CONF_PASSWORD: "wrong"}
+    )
+    assert result["errors"] == {"base": "invalid_auth"}
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {CONF_CONNECTION: "relay", CONF_PASSWORD: PASSWORD}
+    )
+    assert result["reason"] == "reconfigure_successful"
+    await hass.async_block_till_done()
+    assert entry.data[CONF_CONNECTION] == "relay"
+    assert CONF_HOST not in entry.data
+    assert entry.state is ConfigEntryState.LOADED
+    await hass.config_entries.async_unload(entry.entry_id)
