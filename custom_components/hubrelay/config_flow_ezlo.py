@@ -4,13 +4,16 @@ The account password signs in to the MMS cloud once to list the account's Ezlo h
 then fetches the hub's long-lived local keys and stores them (with the last MMS identity), not the
 password. Relay mode has to keep the password: an MMS identity lives about a day and MMS has no
 refresh call. Every path connects to the hub before anything is stored; the hub serial is the
-entry's unique id.
+entry's unique id. A hub found on the network (mDNS ``_ezlo._tcp``) starts the same steps with
+the hub and its address pre-filled, and moves a configured local entry to its new address.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 import logging
+import re
+from types import MappingProxyType
 from typing import Any
 
 from homeassistant.config_entries import ConfigFlow, ConfigFlowResult
@@ -25,6 +28,7 @@ from homeassistant.helpers.selector import (
     TextSelectorConfig,
     TextSelectorType,
 )
+from homeassistant.helpers.service_info.zeroconf import ZeroconfServiceInfo
 import probatio
 
 from .const import (
@@ -36,6 +40,7 @@ from .const import (
     CONF_SYSTEM,
     CONNECTION_LOCAL,
     CONNECTION_RELAY,
+    DOMAIN,
     SYSTEM_EZLO,
 )
 from .coordinator_ezlo import hub_session, hub_transport, mms_client
@@ -44,6 +49,9 @@ from .protocols.ezlo.mms_credentials import MmsCredentials
 from .protocols.mms import DeviceInfo, MmsAuthError, MmsClient, MmsError
 
 _LOGGER = logging.getLogger(__name__)
+
+#: mDNS host name of a hub: ``HUB<serial>.local.``
+HUB_HOSTNAME = re.compile(r"HUB(\d+)\.local\.?", re.IGNORECASE)
 
 PASSWORD_SELECTOR = TextSelector(TextSelectorConfig(type=TextSelectorType.PASSWORD))
 CONNECTION_SELECTOR = SelectSelector(
@@ -78,6 +86,15 @@ def _error_key(err: Exception) -> str:
         return "cannot_connect"
     _LOGGER.exception("Unexpected error while connecting to the Ezlo hub")
     return "unknown"
+
+
+def _discovered_serial(info: ZeroconfServiceInfo) -> str | None:
+    """Read the serial from the TXT record (``Serial=``), else from the ``HUB<serial>`` name."""
+    for key in ("Serial", "serial"):
+        if value := info.properties.get(key):
+            return str(value)
+    match = HUB_HOSTNAME.fullmatch(info.hostname)
+    return match.group(1) if match else None
 
 
 async def _account_hubs(client: MmsClient) -> dict[str, tuple[str, DeviceInfo]]:
@@ -130,6 +147,22 @@ class EzloFlowMixin(ConfigFlow):
     _ezlo_password: str
     _ezlo_hubs: dict[str, tuple[str, DeviceInfo]]
     _ezlo_serial: str
+    #: Hubs found on the network: serial -> address (pre-fills the hub and local steps).
+    _ezlo_found: Mapping[str, str] = MappingProxyType({})
+
+    async def async_step_zeroconf(self, discovery_info: ZeroconfServiceInfo) -> ConfigFlowResult:
+        """Offer a hub found on the network; a known local hub just gets its new address."""
+        serial = _discovered_serial(discovery_info)
+        if serial is None:
+            return self.async_abort(reason="not_ezlo_hub")
+        host = str(discovery_info.ip_address)
+        await self.async_set_unique_id(serial)
+        entry = self.hass.config_entries.async_entry_for_domain_unique_id(DOMAIN, serial)
+        local = entry is not None and entry.data.get(CONF_CONNECTION) == CONNECTION_LOCAL
+        self._abort_if_unique_id_configured(updates={CONF_HOST: host} if local else None)
+        self._ezlo_found = {serial: host}
+        self.context["title_placeholders"] = {"name": f"Ezlo hub {serial}"}
+        return await self.async_step_ezlo()
 
     async def async_step_ezlo(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
         """Sign in to the Ezlo cloud account and list its hubs."""
@@ -183,7 +216,9 @@ class EzloFlowMixin(ConfigFlow):
         )
         return self.async_show_form(
             step_id="ezlo_hub",
-            data_schema=self.add_suggested_values_to_schema(schema, user_input or {}),
+            data_schema=self.add_suggested_values_to_schema(
+                schema, user_input or {CONF_HUB: next(iter(self._ezlo_found), None)}
+            ),
             errors=errors,
         )
 
@@ -196,7 +231,8 @@ class EzloFlowMixin(ConfigFlow):
             result = await self._ezlo_create(CONNECTION_LOCAL, user_input[CONF_HOST], errors)
             if result is not None:
                 return result
-        internal_ip = self._ezlo_hubs[self._ezlo_serial][1].internal_ip
+        found = self._ezlo_found.get(self._ezlo_serial)
+        internal_ip = found or self._ezlo_hubs[self._ezlo_serial][1].internal_ip
         return self.async_show_form(
             step_id="ezlo_local",
             data_schema=self.add_suggested_values_to_schema(

@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+from ipaddress import ip_address
 from unittest.mock import patch
 
 from homeassistant.config_entries import (
     SOURCE_REAUTH,
     SOURCE_RECONFIGURE,
+    SOURCE_ZEROCONF,
     ConfigEntryState,
     ConfigFlowResult,
 )
 from homeassistant.const import CONF_HOST, CONF_PASSWORD, CONF_USERNAME
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
+from homeassistant.helpers.service_info.zeroconf import ZeroconfServiceInfo
 
 from custom_components.hubrelay import config_flow_ezlo
 from custom_components.hubrelay.const import (
@@ -207,3 +210,93 @@ async def test_reconfigure(hass: HomeAssistant, world: EzloWorld) -> None:
     assert CONF_HOST not in entry.data
     assert entry.state is ConfigEntryState.LOADED
     await hass.config_entries.async_unload(entry.entry_id)
+
+
+def discovery(
+    serial: str | None, host: str = "127.0.0.1", hostname: str = ""
+) -> ZeroconfServiceInfo:
+    """What Home Assistant's zeroconf hands the flow for an ``_ezlo._tcp`` announcement."""
+    return ZeroconfServiceInfo(
+        ip_address=ip_address("127.0.0.1"),
+        ip_addresses=[ip_address("127.0.0.1")],
+        port=17000,
+        hostname=hostname or "ezlo.local.",
+        type="_ezlo._tcp.local.",
+        name="Ezlo hub._ezlo._tcp.local.",
+        properties={"Hub Type": "h2.1", "Vendor": "eZLO"} | ({"Serial": serial} if serial else {}),
+    )
+
+
+async def test_discovered_hub_is_pre_filled(hass: HomeAssistant, world: EzloWorld) -> None:
+    world.cloud.hub(world.serial).local_ip = "192.0.2.10"  # the cloud's idea is outdated
+    result = await hass.config_entries.flow.async_init(
+        DOMAIN, context={"source": SOURCE_ZEROCONF}, data=discovery(world.serial)
+    )
+    assert result["step_id"] == "ezlo"
+    flows = hass.config_entries.flow.async_progress_by_handler(DOMAIN)
+    assert flows[0]["context"]["title_placeholders"] == {"name": f"Ezlo hub {world.serial}"}
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {CONF_USERNAME: USERNAME, CONF_PASSWORD: PASSWORD}
+    )
+    assert result["step_id"] == "ezlo_hub"
+    assert result["data_schema"] is not None
+    suggested = {
+        str(key): key.description["suggested_value"]
+        for key in result["data_schema"].schema
+        if key.description
+    }
+    assert suggested[CONF_HUB] == world.serial
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {CONF_HUB: world.serial, CONF_CONNECTION: "local"}
+    )
+    assert result["data_schema"] is not None
+    host_key = next(key for key in result["data_schema"].schema if str(key) == CONF_HOST)
+    assert host_key.description == {"suggested_value": "127.0.0.1"}
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {CONF_HOST: "127.0.0.1"}
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    await hass.async_block_till_done()
+    await hass.config_entries.async_unload(result["result"].entry_id)
+
+
+async def test_discovery_by_host_name_and_unknown_devices(
+    hass: HomeAssistant, world: EzloWorld
+) -> None:
+    result = await hass.config_entries.flow.async_init(
+        DOMAIN,
+        context={"source": SOURCE_ZEROCONF},
+        data=discovery(None, hostname=f"HUB{world.serial}.local."),
+    )
+    assert result["step_id"] == "ezlo"
+    flows = hass.config_entries.flow.async_progress_by_handler(DOMAIN)
+    assert flows[0]["context"]["unique_id"] == world.serial
+    result = await hass.config_entries.flow.async_init(
+        DOMAIN, context={"source": SOURCE_ZEROCONF}, data=discovery(None)
+    )
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "not_ezlo_hub"
+
+
+async def test_discovery_moves_a_local_entry_to_its_new_address(
+    hass: HomeAssistant, world: EzloWorld
+) -> None:
+    local = await add_hub(hass, world)
+    # The hub got a new address from DHCP; the entry still has the old one.
+    hass.config_entries.async_update_entry(local, data={**local.data, CONF_HOST: "192.0.2.1"})
+    result = await hass.config_entries.flow.async_init(
+        DOMAIN, context={"source": SOURCE_ZEROCONF}, data=discovery(world.serial)
+    )
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "already_configured"
+    await hass.async_block_till_done()
+    assert local.data[CONF_HOST] == "127.0.0.1"
+    assert local.state is ConfigEntryState.LOADED
+    assert await hass.config_entries.async_remove(local.entry_id)
+    relay = await add_hub(hass, world, "relay")
+    result = await hass.config_entries.flow.async_init(
+        DOMAIN, context={"source": SOURCE_ZEROCONF}, data=discovery(world.serial)
+    )
+    assert result["reason"] == "already_configured"
+    assert CONF_HOST not in relay.data  # a relay entry keeps using the relay
+    await hass.config_entries.async_unload(relay.entry_id)
