@@ -1,4 +1,6 @@
-"""The Miniserver's Loxone Weather Service as one weather entity on the Miniserver's device.
+"""Weather: the Miniserver's Loxone Weather Service, and Ezlo weather stations.
+
+The Loxone Weather Service is one weather entity on the Miniserver's device.
 
 The weather server is no control: it publishes two weather tables, `actual` (the current hour)
 and `forecast` (hourly entries). Entry timestamps count seconds since 2009-01-01 UTC. Whether an
@@ -23,14 +25,27 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.util import dt as dt_util
 
 from .coordinator import LoxoneCoordinator
-from .data import HubRelayConfigEntry, loxone_coordinator
+from .coordinator_ezlo import EzloCoordinator
+from .data import HubRelayConfigEntry
 from .entity import LoxoneHubEntity
+from .entity_ezlo import EzloEntity
+from .mapping.ezlo import SCALE_UNITS
 from .mapping.loxone_formats import parse_format
 from .mapping.loxone_weather import condition
+from .protocols.ezlo import Device
 from .protocols.loxone import WeatherEntry, WeatherServer, WeatherState
 from .protocols.loxone.tokens import LOXONE_EPOCH
 
 PARALLEL_UPDATES = 0
+
+#: Ezlo weather-station item per weather field.
+EZLO_WEATHER_ITEMS = {
+    "temperature": "temp",
+    "humidity": "humidity",
+    "pressure": "atmospheric_pressure",
+    "dew_point": "dew_point",
+    "wind_speed": "wind_strength",
+}
 
 
 def _unit(fmt: str | None, allowed: set[str], default: str) -> str:
@@ -140,12 +155,48 @@ class LoxoneWeather(LoxoneHubEntity, WeatherEntity):
         ]
 
 
+class EzloWeather(EzloEntity, WeatherEntity):
+    """An Ezlo weather station: its measurement items gathered into one weather entity.
+
+    Ezlo reports no condition, so the condition stays unknown; the items are also sensors.
+    """
+
+    _attr_name = None
+
+    def __init__(self, coordinator: EzloCoordinator, device: Device) -> None:
+        """Take the units from the items' scales."""
+        super().__init__(coordinator, device, "weather", EZLO_WEATHER_ITEMS.values())
+        units = {
+            field: SCALE_UNITS.get(item.scale or "")
+            for field, name in EZLO_WEATHER_ITEMS.items()
+            if (item := self.items.get(name)) is not None
+        }
+        self._attr_native_temperature_unit = units.get("temperature") or UnitOfTemperature.CELSIUS
+        self._attr_native_pressure_unit = units.get("pressure") or UnitOfPressure.KPA
+        self._attr_native_wind_speed_unit = units.get("wind_speed") or UnitOfSpeed.METERS_PER_SECOND
+
+    def _update(self) -> None:
+        names = EZLO_WEATHER_ITEMS
+        self._attr_native_temperature = self.number(names["temperature"])
+        self._attr_humidity = self.number(names["humidity"])
+        self._attr_native_pressure = self.number(names["pressure"])
+        self._attr_native_dew_point = self.number(names["dew_point"])
+        self._attr_native_wind_speed = self.number(names["wind_speed"])
+
+
+def ezlo_weather(coordinator: EzloCoordinator, device: Device) -> list[EzloWeather]:
+    """Build a weather entity for a device of the weather category."""
+    return [EzloWeather(coordinator, device)] if device.category == "weather" else []
+
+
 async def async_setup_entry(
     hass: HomeAssistant,
     entry: HubRelayConfigEntry,
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
-    """Add the weather entity when the Miniserver has a weather service."""
-    coordinator = loxone_coordinator(entry)
-    if (weather := coordinator.structure.weather_server) is not None:
+    """Add the Miniserver's weather service, or an Ezlo hub's weather stations."""
+    coordinator = entry.runtime_data
+    if isinstance(coordinator, EzloCoordinator):
+        coordinator.add_platform(ezlo_weather, async_add_entities)
+    elif (weather := coordinator.structure.weather_server) is not None:
         async_add_entities([LoxoneWeather(coordinator, weather)])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 from pathlib import Path
 
@@ -226,3 +227,25 @@ async def test_covers_lock_scene_and_house_mode(
     await wait_for(hass, mode, "Night")
     assert house.modes is not None
     assert house.modes["current"] == "3"
+
+
+async def test_weather_station_gathers_its_items(
+    hass: HomeAssistant, world: EzloWorld, ezlo_entry: HubRelayConfigEntry
+) -> None:
+    stations = [state.entity_id for state in hass.states.async_all("weather")]
+    assert len(stations) == 1
+    station = stations[0]
+    state = hass.states.get(station)
+    assert state is not None
+    assert state.state == STATE_UNKNOWN  # Ezlo reports no condition
+    assert state.attributes["temperature"] == 7.5
+    assert state.attributes["humidity"] == 81.0
+    # Home Assistant converts from the items' scales (kPa, m/s) to the system's metric units.
+    assert state.attributes["pressure"] == 1013.0
+    assert state.attributes["pressure_unit"] == "hPa"
+    assert state.attributes["wind_speed"] == pytest.approx(11.52)
+    assert state.attributes["wind_speed_unit"] == "km/h"
+    world.hub.set_item_value(item_id(world, "Weather station", "temp"), 9.0)
+    async with asyncio.timeout(3):
+        while hass.states.get(station).attributes["temperature"] != 9.0:  # type: ignore[union-attr]
+            await asyncio.sleep(0.01)
