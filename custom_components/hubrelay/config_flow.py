@@ -12,9 +12,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 import logging
-from typing import Any
+from typing import Any, cast
 
 from homeassistant.config_entries import (
+    ConfigEntryState,
     ConfigFlow,
     ConfigFlowResult,
     OptionsFlowWithReload,
@@ -27,6 +28,9 @@ from homeassistant.helpers.selector import (
     NumberSelector,
     NumberSelectorConfig,
     NumberSelectorMode,
+    SelectOptionDict,
+    SelectSelector,
+    SelectSelectorConfig,
     TextSelector,
     TextSelectorConfig,
     TextSelectorType,
@@ -36,6 +40,7 @@ import probatio
 from .config_flow_ezlo import EzloFlowMixin, is_ezlo_entry
 from .const import (
     CONF_CLIENT_UUID,
+    CONF_EXCLUDED_DEVICES,
     CONF_SERIAL,
     CONF_SYSTEM,
     CONF_TOKEN,
@@ -48,6 +53,7 @@ from .const import (
     SYSTEM_LOXONE,
 )
 from .coordinator import async_resolve_endpoint
+from .coordinator_ezlo import EzloCoordinator
 from .data import HubRelayConfigEntry
 from .protocols.loxone import (
     LoxoneAuthenticationError,
@@ -140,17 +146,13 @@ class HubRelayConfigFlow(EzloFlowMixin, ConfigFlow, domain=DOMAIN):
 
     VERSION = 1
 
-    @classmethod
-    @callback
-    def async_supports_options_flow(cls, config_entry: HubRelayConfigEntry) -> bool:
-        """Only Loxone entries have options (the visualisation password)."""
-        return not is_ezlo_entry(config_entry.data)
-
     @staticmethod
     @callback
-    def async_get_options_flow(config_entry: HubRelayConfigEntry) -> HubRelayOptionsFlow:
-        """Options for an existing entry."""
-        return HubRelayOptionsFlow()
+    def async_get_options_flow(
+        config_entry: HubRelayConfigEntry,
+    ) -> HubRelayOptionsFlow | EzloOptionsFlow:
+        """Options for an existing entry: each system has its own."""
+        return EzloOptionsFlow() if is_ezlo_entry(config_entry.data) else HubRelayOptionsFlow()
 
     async def async_step_user(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
         """Ask which kind of hub to add."""
@@ -273,6 +275,32 @@ class HubRelayOptionsFlow(OptionsFlowWithReload):
         schema = probatio.Schema(
             {
                 probatio.Optional(CONF_VISU_PASSWORD): PASSWORD_SELECTOR,
+            }
+        )
+        return self.async_show_form(
+            step_id="init",
+            data_schema=self.add_suggested_values_to_schema(schema, self.config_entry.options),
+        )
+
+
+class EzloOptionsFlow(OptionsFlowWithReload):
+    """Ezlo options: devices to leave out of Home Assistant."""
+
+    async def async_step_init(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
+        """Offer the hub's devices (the entry must be loaded to know them)."""
+        if self.config_entry.state is not ConfigEntryState.LOADED:
+            return self.async_abort(reason="not_loaded")
+        # A loaded Ezlo entry's runtime data is always its Ezlo coordinator.
+        coordinator = cast(EzloCoordinator, self.config_entry.runtime_data)
+        if user_input is not None:
+            return self.async_create_entry(data=user_input)
+        devices = sorted(coordinator.session.devices.values(), key=lambda d: d.name or d.id)
+        options = [SelectOptionDict(value=d.id, label=d.name or d.id) for d in devices]
+        schema = probatio.Schema(
+            {
+                probatio.Optional(CONF_EXCLUDED_DEVICES, default=[]): SelectSelector(
+                    SelectSelectorConfig(options=options, multiple=True)
+                ),
             }
         )
         return self.async_show_form(

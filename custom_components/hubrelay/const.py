@@ -31,3 +31,6 @@ CONNECTION_RELAY: Final = "relay"
 CONF_HUB: Final = "hub"
 CONF_LOCAL_KEYS: Final = "local_keys"
 CONF_IDENTITY: Final = "identity"
+
+# Ezlo options.
+CONF_EXCLUDED_DEVICES: Final = "excluded_devices"

@@ -29,6 +29,7 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .const import (
     CONF_CONNECTION,
+    CONF_EXCLUDED_DEVICES,
     CONF_IDENTITY,
     CONF_LOCAL_KEYS,
     CONF_SERIAL,
@@ -187,7 +188,12 @@ class EzloCoordinator:
     def add_platform(self, build: DeviceEntities, add: AddConfigEntryEntitiesCallback) -> None:
         """Add a platform's entities for every device now and for each device added later."""
         self._platforms.append((build, add))
-        add([entity for device in self.session.devices.values() for entity in build(self, device)])
+        add([entity for device in self.wanted_devices() for entity in build(self, device)])
+
+    def wanted_devices(self) -> list[Device]:
+        """Return the hub's devices, less those the user excluded in the options."""
+        excluded = set(self.entry.options.get(CONF_EXCLUDED_DEVICES, ()))
+        return [device for device in self.session.devices.values() if device.id not in excluded]
 
     def device_items(self, device_id: str) -> dict[str, Item]:
         """Return the items of one device by name (the first of each name)."""
@@ -228,6 +234,8 @@ class EzloCoordinator:
     @callback
     def _device_added(self, device: Device) -> None:
         _LOGGER.debug("New Ezlo device %s", device.id)
+        if device.id in self.entry.options.get(CONF_EXCLUDED_DEVICES, ()):
+            return
         for build, add in self._platforms:
             add(build(self, device))
 

@@ -47,11 +47,11 @@ async def async_setup_ezlo_entry(hass: HomeAssistant, entry: HubRelayConfigEntry
 
 
 def _remove_stale_devices(hass: HomeAssistant, coordinator: EzloCoordinator) -> None:
-    """Drop devices (and so their entities) the hub no longer has."""
+    """Drop devices (and so their entities) the hub no longer has or the user excluded."""
     registry = dr.async_get(hass)
     current = {(DOMAIN, coordinator.serial)} | {
-        (DOMAIN, ezlo_device_id(coordinator.serial, device_id))
-        for device_id in coordinator.session.devices
+        (DOMAIN, ezlo_device_id(coordinator.serial, device.id))
+        for device in coordinator.wanted_devices()
     }
     for device in dr.async_entries_for_config_entry(registry, coordinator.entry.entry_id):
         if not device.identifiers & current:

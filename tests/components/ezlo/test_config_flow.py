@@ -84,7 +84,9 @@ async def test_local_mode_stores_keys_not_the_password(
     assert entry.data[CONF_IDENTITY]["identity"]
     await hass.async_block_till_done()
     assert entry.state is ConfigEntryState.LOADED
-    assert entry.supports_options is False  # the Loxone options do not apply
+    assert (
+        entry.supports_options is True
+    )  # devices can be excluded  # the Loxone options do not apply
     await hass.config_entries.async_unload(entry.entry_id)
 
 
