@@ -403,7 +403,7 @@ class EzloHubSession:
         while self._api is not None:
             reason = await self._watch(self._api.channel)
             self._set_state(ConnectionState.DISCONNECTED)
-            _LOGGER.warning("connection to the Ezlo hub lost: %s", reason)
+            _LOGGER.debug("connection to the Ezlo hub lost: %s", reason)
             if not await self._reconnect():
                 return
 
