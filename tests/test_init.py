@@ -12,6 +12,7 @@ import pytest
 from custom_components.hubrelay.const import DOMAIN
 from custom_components.hubrelay.coordinator import LoxoneCoordinator
 from custom_components.hubrelay.coordinator_ezlo import EzloCoordinator
+from custom_components.hubrelay.coordinator_vera import VeraCoordinator
 from custom_components.hubrelay.data import HubRelayConfigEntry
 
 
@@ -35,4 +36,7 @@ async def test_yaml_configuration_is_refused_with_a_clear_log(
 
 def test_runtime_data_is_typed_per_entry() -> None:
     # Platforms and setup annotate entries with this alias; mypy --strict checks the uses.
-    assert HubRelayConfigEntry.__value__ == ConfigEntry[LoxoneCoordinator | EzloCoordinator]
+    assert (
+        HubRelayConfigEntry.__value__
+        == ConfigEntry[LoxoneCoordinator | EzloCoordinator | VeraCoordinator]
+    )

@@ -170,7 +170,9 @@ def missing_keys(integration: Path, strings: dict[str, Any]) -> list[str]:
     """Return a readable line for every needed key en.json lacks."""
     problems = []
     for path in sorted(integration.glob("*.py")):
-        for need in needed_keys(path.read_text(encoding="utf-8"), path.stem):
+        # A platform's per-system module (``switch_vera``) translates under its platform.
+        module = path.stem.removesuffix("_ezlo").removesuffix("_vera")
+        for need in needed_keys(path.read_text(encoding="utf-8"), module):
             node: Any = strings
             for part in need.path:
                 node = node.get(part) if isinstance(node, dict) else None

@@ -11,7 +11,7 @@ from homeassistant.helpers.aiohttp_client import async_get_clientsession
 from homeassistant.helpers.storage import Store
 from homeassistant.helpers.typing import ConfigType
 
-from .const import CONF_CLIENT_UUID, CONF_SYSTEM, CONF_TOKEN, DOMAIN, SYSTEM_EZLO
+from .const import CONF_CLIENT_UUID, CONF_SYSTEM, CONF_TOKEN, DOMAIN, SYSTEM_EZLO, SYSTEM_VERA
 from .coordinator import (
     STORAGE_VERSION,
     LoxoneCoordinator,
@@ -23,6 +23,7 @@ from .entity import control_device_id
 from .protocols.loxone import LoxoneError, MiniserverClient, Token
 from .services import async_setup_services
 from .setup_ezlo import EZLO_PLATFORMS, async_setup_ezlo_entry
+from .setup_vera import VERA_PLATFORMS, async_setup_vera_entry
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -55,10 +56,16 @@ def _is_ezlo(entry: HubRelayConfigEntry) -> bool:
     return entry.data.get(CONF_SYSTEM) == SYSTEM_EZLO
 
 
+def _is_vera(entry: HubRelayConfigEntry) -> bool:
+    return entry.data.get(CONF_SYSTEM) == SYSTEM_VERA
+
+
 async def async_setup_entry(hass: HomeAssistant, entry: HubRelayConfigEntry) -> bool:
     """Connect to the hub, register it as a device and set up its entities."""
     if _is_ezlo(entry):
         return await async_setup_ezlo_entry(hass, entry)
+    if _is_vera(entry):
+        return await async_setup_vera_entry(hass, entry)
     coordinator = await LoxoneCoordinator.async_create(hass, entry)
     await coordinator.async_setup()
     entry.async_on_unload(coordinator.async_shutdown)
@@ -98,15 +105,17 @@ def _remove_stale_devices(hass: HomeAssistant, coordinator: LoxoneCoordinator) -
 async def async_unload_entry(hass: HomeAssistant, entry: HubRelayConfigEntry) -> bool:
     """Unload the entities; the session closes through `async_on_unload`."""
     platforms = EZLO_PLATFORMS if _is_ezlo(entry) else PLATFORMS
+    if _is_vera(entry):
+        platforms = VERA_PLATFORMS
     return await hass.config_entries.async_unload_platforms(entry, platforms)
 
 
 async def async_remove_entry(hass: HomeAssistant, entry: HubRelayConfigEntry) -> None:
     """Invalidate the entry's token on the Miniserver and drop its cached structure file.
 
-    An Ezlo entry leaves nothing behind: its local keys and identity live in the entry itself.
+    An Ezlo or Vera entry leaves nothing behind: what it needs lives in the entry itself.
     """
-    if _is_ezlo(entry):
+    if _is_ezlo(entry) or _is_vera(entry):
         return
     await Store[dict[str, object]](hass, STORAGE_VERSION, structure_store_key(entry)).async_remove()
     client: MiniserverClient | None = None

@@ -7,12 +7,14 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .coordinator_ezlo import EzloCoordinator
+from .coordinator_vera import VeraCoordinator
 from .data import HubRelayConfigEntry
 from .entity import LoxoneActive, LoxoneEntity
 from .entity_ezlo import EzloEntity
 from .mapping.ezlo import BINARY_SENSORS, BinarySpec, binary_value
 from .mapping.loxone import EntityFactory, build_entities, single
 from .protocols.ezlo import Device
+from .sensor_vera import vera_binary_sensors
 
 PARALLEL_UPDATES = 0
 
@@ -84,5 +86,8 @@ async def async_setup_entry(
     coordinator = entry.runtime_data
     if isinstance(coordinator, EzloCoordinator):
         coordinator.add_platform(ezlo_binary_sensors, async_add_entities)
+        return
+    if isinstance(coordinator, VeraCoordinator):
+        coordinator.add_platform(vera_binary_sensors, async_add_entities)
         return
     async_add_entities(build_entities(coordinator, FACTORIES))

@@ -26,8 +26,10 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .climate_ezlo import ezlo_thermostats
+from .climate_vera import vera_thermostats
 from .coordinator import LoxoneCoordinator
 from .coordinator_ezlo import EzloCoordinator
+from .coordinator_vera import VeraCoordinator
 from .data import HubRelayConfigEntry
 from .entity import LoxoneEntity
 from .mapping.loxone import EntityFactory, build_entities, single
@@ -230,5 +232,8 @@ async def async_setup_entry(
     coordinator = entry.runtime_data
     if isinstance(coordinator, EzloCoordinator):
         coordinator.add_platform(ezlo_thermostats, async_add_entities)
+        return
+    if isinstance(coordinator, VeraCoordinator):
+        coordinator.add_platform(vera_thermostats, async_add_entities)
         return
     async_add_entities(build_entities(coordinator, FACTORIES))

@@ -1,6 +1,7 @@
 """Add hubs from the UI: pick the system, sign in, store a token (never the password).
 
-The Loxone steps live here, the Ezlo steps in `config_flow_ezlo` (mixed into the same flow).
+The Loxone steps live here, the Ezlo steps in `config_flow_ezlo` and the Vera steps in
+`config_flow_vera` (both mixed into the same flow).
 
 The flow connects before it creates anything, so a wrong password, a blocked user or an
 unreachable Miniserver is a form error, not a broken entry. The Miniserver serial is the unique
@@ -38,6 +39,7 @@ from homeassistant.helpers.selector import (
 import probatio
 
 from .config_flow_ezlo import EzloFlowMixin, is_ezlo_entry
+from .config_flow_vera import VeraFlowMixin, VeraOptionsFlow, is_vera_entry
 from .const import (
     CONF_CLIENT_UUID,
     CONF_EXCLUDED_DEVICES,
@@ -51,6 +53,7 @@ from .const import (
     DOMAIN,
     SYSTEM_EZLO,
     SYSTEM_LOXONE,
+    SYSTEM_VERA,
 )
 from .coordinator import async_resolve_endpoint
 from .coordinator_ezlo import EzloCoordinator
@@ -141,7 +144,7 @@ async def _serial_with_token(hass: HomeAssistant, data: Mapping[str, Any]) -> st
         await client.close()
 
 
-class HubRelayConfigFlow(EzloFlowMixin, ConfigFlow, domain=DOMAIN):
+class HubRelayConfigFlow(EzloFlowMixin, VeraFlowMixin, ConfigFlow, domain=DOMAIN):
     """Add a hub: a menu of systems, then the system's own steps."""
 
     VERSION = 1
@@ -150,13 +153,17 @@ class HubRelayConfigFlow(EzloFlowMixin, ConfigFlow, domain=DOMAIN):
     @callback
     def async_get_options_flow(
         config_entry: HubRelayConfigEntry,
-    ) -> HubRelayOptionsFlow | EzloOptionsFlow:
+    ) -> HubRelayOptionsFlow | EzloOptionsFlow | VeraOptionsFlow:
         """Options for an existing entry: each system has its own."""
+        if is_vera_entry(config_entry.data):
+            return VeraOptionsFlow()
         return EzloOptionsFlow() if is_ezlo_entry(config_entry.data) else HubRelayOptionsFlow()
 
     async def async_step_user(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
         """Ask which kind of hub to add."""
-        return self.async_show_menu(step_id="user", menu_options=[SYSTEM_LOXONE, SYSTEM_EZLO])
+        return self.async_show_menu(
+            step_id="user", menu_options=[SYSTEM_LOXONE, SYSTEM_EZLO, SYSTEM_VERA]
+        )
 
     async def async_step_loxone(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
         """Sign in to a Miniserver and create its entry with a token."""
@@ -200,6 +207,8 @@ class HubRelayConfigFlow(EzloFlowMixin, ConfigFlow, domain=DOMAIN):
         """Ask for the password again after the hub refused the stored token or keys."""
         if is_ezlo_entry(entry_data):
             return await self.async_step_ezlo_reauth()
+        if is_vera_entry(entry_data):
+            return await self.async_step_vera_reauth()
         return await self.async_step_reauth_confirm()
 
     async def async_step_reauth_confirm(
@@ -245,6 +254,8 @@ class HubRelayConfigFlow(EzloFlowMixin, ConfigFlow, domain=DOMAIN):
         entry = self._get_reconfigure_entry()
         if is_ezlo_entry(entry.data):
             return await self.async_step_ezlo_reconfigure()
+        if is_vera_entry(entry.data):
+            return await self.async_step_vera_reconfigure()
         errors: dict[str, str] = {}
         if user_input is not None:
             connection = _connection(user_input)

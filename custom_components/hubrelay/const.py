@@ -8,6 +8,7 @@ DOMAIN: Final = "hubrelay"
 CONF_SYSTEM: Final = "system"
 SYSTEM_LOXONE: Final = "loxone"
 SYSTEM_EZLO: Final = "ezlo"
+SYSTEM_VERA: Final = "vera"
 
 # Loxone entry data: connection settings and the token (never the password).
 CONF_USE_TLS: Final = "use_tls"
@@ -34,3 +35,11 @@ CONF_IDENTITY: Final = "identity"
 
 # Ezlo options.
 CONF_EXCLUDED_DEVICES: Final = "excluded_devices"
+
+# Vera entry data. Local mode keeps only the URL (the luup engine has no login); relay mode keeps
+# the MMS password for the same reason as the Ezlo relay, plus the last MMS identity.
+CONF_URL: Final = "url"
+CONF_UNIT: Final = "unit"
+
+# Vera options.
+CONF_LIGHTS: Final = "lights"

@@ -24,7 +24,9 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .coordinator import LoxoneCoordinator
 from .coordinator_ezlo import EzloCoordinator
+from .coordinator_vera import VeraCoordinator
 from .cover_ezlo import ezlo_covers
+from .cover_vera import vera_covers
 from .data import HubRelayConfigEntry
 from .entity import LoxoneEntity
 from .mapping.loxone import EntityFactory, build_entities, single
@@ -279,5 +281,8 @@ async def async_setup_entry(
     coordinator = entry.runtime_data
     if isinstance(coordinator, EzloCoordinator):
         coordinator.add_platform(ezlo_covers, async_add_entities)
+        return
+    if isinstance(coordinator, VeraCoordinator):
+        coordinator.add_platform(vera_covers, async_add_entities)
         return
     async_add_entities(build_entities(coordinator, FACTORIES))

@@ -6,8 +6,9 @@ from homeassistant.config_entries import ConfigEntry
 
 from .coordinator import LoxoneCoordinator
 from .coordinator_ezlo import EzloCoordinator
+from .coordinator_vera import VeraCoordinator
 
-type HubRelayConfigEntry = ConfigEntry[LoxoneCoordinator | EzloCoordinator]
+type HubRelayConfigEntry = ConfigEntry[LoxoneCoordinator | EzloCoordinator | VeraCoordinator]
 
 
 def loxone_coordinator(entry: HubRelayConfigEntry) -> LoxoneCoordinator:

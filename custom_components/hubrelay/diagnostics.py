@@ -15,8 +15,10 @@ from homeassistant.core import HomeAssistant
 
 from .const import CONF_CLIENT_UUID, CONF_SERIAL, CONF_TOKEN, CONF_VISU_PASSWORD
 from .coordinator_ezlo import EzloCoordinator
+from .coordinator_vera import VeraCoordinator
 from .data import HubRelayConfigEntry
 from .diagnostics_ezlo import ezlo_diagnostics
+from .diagnostics_vera import vera_diagnostics
 
 TO_REDACT = {
     CONF_CLIENT_UUID,
@@ -37,6 +39,8 @@ async def async_get_config_entry_diagnostics(
     coordinator = entry.runtime_data
     if isinstance(coordinator, EzloCoordinator):
         return ezlo_diagnostics(entry, coordinator)
+    if isinstance(coordinator, VeraCoordinator):
+        return vera_diagnostics(entry, coordinator)
     client = coordinator.client
     structure = coordinator.structure
     api = client.api_info

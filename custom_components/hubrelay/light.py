@@ -26,9 +26,11 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .coordinator import LoxoneCoordinator
 from .coordinator_ezlo import EzloCoordinator
+from .coordinator_vera import VeraCoordinator
 from .data import HubRelayConfigEntry
 from .entity import LoxoneEntity, LoxoneOnOff, parse_json_text
 from .light_ezlo import ezlo_lights
+from .light_vera import vera_lights
 from .mapping.loxone import MOOD_ALL_OFF, EntityFactory, build_entities, single
 from .protocols.loxone import Control
 
@@ -269,6 +271,9 @@ async def async_setup_entry(
     coordinator = entry.runtime_data
     if isinstance(coordinator, EzloCoordinator):
         coordinator.add_platform(ezlo_lights, async_add_entities)
+        return
+    if isinstance(coordinator, VeraCoordinator):
+        coordinator.add_platform(vera_lights, async_add_entities)
         return
     async_add_entities(
         build_entities(coordinator, FACTORIES)

@@ -8,7 +8,7 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .coordinator import LoxoneCoordinator
 from .coordinator_ezlo import EzloCoordinator
-from .data import HubRelayConfigEntry
+from .data import HubRelayConfigEntry, loxone_coordinator
 from .entity import LoxoneEntity
 from .entity_ezlo import EzloHubEntity
 from .mapping.loxone import EntityFactory, build_entities, single
@@ -96,4 +96,4 @@ async def async_setup_entry(
     if isinstance(coordinator, EzloCoordinator):
         async_add_entities(ezlo_house_mode(coordinator))
         return
-    async_add_entities(build_entities(coordinator, FACTORIES))
+    async_add_entities(build_entities(loxone_coordinator(entry), FACTORIES))

@@ -11,6 +11,7 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .coordinator import LoxoneCoordinator
 from .coordinator_ezlo import EzloCoordinator
+from .coordinator_vera import VeraCoordinator
 from .data import HubRelayConfigEntry
 from .entity import LoxoneEntity, LoxoneHubEntity
 from .entity_ezlo import EzloEntity
@@ -19,6 +20,7 @@ from .mapping.loxone import EntityFactory, build_entities
 from .mapping.loxone_formats import parse_format
 from .protocols.ezlo import Device, Item
 from .protocols.loxone import Control
+from .sensor_vera import vera_sensors
 
 PARALLEL_UPDATES = 0
 
@@ -201,6 +203,9 @@ async def async_setup_entry(
     coordinator = entry.runtime_data
     if isinstance(coordinator, EzloCoordinator):
         coordinator.add_platform(ezlo_sensors, async_add_entities)
+        return
+    if isinstance(coordinator, VeraCoordinator):
+        coordinator.add_platform(vera_sensors, async_add_entities)
         return
     async_add_entities([*build_entities(coordinator, FACTORIES), LoxoneLatency(coordinator)])
     if (ref := coordinator.structure.global_states.get("operatingMode")) is not None:

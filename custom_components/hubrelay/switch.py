@@ -10,12 +10,14 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .coordinator_ezlo import EzloCoordinator
+from .coordinator_vera import VeraCoordinator
 from .data import HubRelayConfigEntry
 from .entity import LoxoneEntity, LoxoneOnOff, parse_json_text
 from .entity_ezlo import EzloEntity
 from .mapping.ezlo import is_light
 from .mapping.loxone import MOOD_ALL_OFF, EntityFactory, build_entities, single
 from .protocols.ezlo import Device
+from .switch_vera import vera_switches
 
 PARALLEL_UPDATES = 0
 
@@ -117,5 +119,8 @@ async def async_setup_entry(
     coordinator = entry.runtime_data
     if isinstance(coordinator, EzloCoordinator):
         coordinator.add_platform(ezlo_switches, async_add_entities)
+        return
+    if isinstance(coordinator, VeraCoordinator):
+        coordinator.add_platform(vera_switches, async_add_entities)
         return
     async_add_entities(build_entities(coordinator, FACTORIES))

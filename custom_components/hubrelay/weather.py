@@ -26,7 +26,7 @@ from homeassistant.util import dt as dt_util
 
 from .coordinator import LoxoneCoordinator
 from .coordinator_ezlo import EzloCoordinator
-from .data import HubRelayConfigEntry
+from .data import HubRelayConfigEntry, loxone_coordinator
 from .entity import LoxoneHubEntity
 from .entity_ezlo import EzloEntity
 from .mapping.ezlo import SCALE_UNITS
@@ -198,5 +198,7 @@ async def async_setup_entry(
     coordinator = entry.runtime_data
     if isinstance(coordinator, EzloCoordinator):
         coordinator.add_platform(ezlo_weather, async_add_entities)
-    elif (weather := coordinator.structure.weather_server) is not None:
-        async_add_entities([LoxoneWeather(coordinator, weather)])
+        return
+    loxone = loxone_coordinator(entry)
+    if (weather := loxone.structure.weather_server) is not None:
+        async_add_entities([LoxoneWeather(loxone, weather)])

@@ -37,7 +37,7 @@ from tests.simulators.miniserver import MiniserverSimulator, UserSpec
 async def start_loxone_form(hass: HomeAssistant) -> str:
     result = await hass.config_entries.flow.async_init(DOMAIN, context={"source": SOURCE_USER})
     assert result["type"] is FlowResultType.MENU
-    assert result["menu_options"] == ["loxone", "ezlo"]
+    assert result["menu_options"] == ["loxone", "ezlo", "vera"]
     result = await hass.config_entries.flow.async_configure(
         result["flow_id"], {"next_step_id": "loxone"}
     )
