@@ -1,0 +1,1 @@
+"""`scripts/demo`: simulated hubs and a real Home Assistant with HubRelay in it."""
