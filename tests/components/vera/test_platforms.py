@@ -22,7 +22,7 @@ from syrupy.assertion import SnapshotAssertion
 from custom_components.hubrelay.const import DOMAIN
 from custom_components.hubrelay.data import HubRelayConfigEntry
 from tests.components.vera.conftest import VeraWorld, add_vera, start_world, wait_for
-from tests.simulators.vera_luup_house import recorded_house
+from tests.simulators.vera_luup_house import demo_house, recorded_house
 
 FIXTURE = (
     Path(__file__).resolve().parents[4] / "shared" / "fixtures" / "vera" / "vera-ui7-sdata.json"
@@ -208,3 +208,23 @@ async def test_hub_changes_reach_only_their_entities(
     assert hass.states.get("switch.hall_hall_switch").state == STATE_ON  # type: ignore[union-attr]
     world.hub.set_device(13, commFailure="0")
     await wait_for(hass, "lock.hall_front_door_lock", "locked")
+
+
+async def test_fahrenheit_controller(hass: HomeAssistant, monkeypatch: pytest.MonkeyPatch) -> None:
+    house = demo_house()
+    house.temperature_unit = "F"
+    house.devices[15]["temperature"] = "70.3"
+    async for world in start_world(house, monkeypatch):
+        entry = await add_vera(hass, world)
+        state = hass.states.get("sensor.living_living_temperature_temperature")
+        assert state is not None
+        # Home Assistant shows it in the system's unit (metric in tests): 70.3 °F is 21.3 °C.
+        assert round(float(state.state), 1) == 21.3
+        climate = hass.states.get("climate.living_living_thermostat")
+        assert climate is not None
+        assert climate.attributes["current_temperature"] == pytest.approx(-6.4, abs=0.1)
+        await call(hass, "switch", "turn_on", "switch.hall_hall_switch")
+        await wait_for(hass, "switch.hall_hall_switch", STATE_ON)
+        await call(hass, "switch", "turn_off", "switch.hall_hall_switch")
+        await wait_for(hass, "switch.hall_hall_switch", STATE_OFF)
+        await hass.config_entries.async_unload(entry.entry_id)
