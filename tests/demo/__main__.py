@@ -27,7 +27,8 @@ async def run(args: argparse.Namespace) -> None:
     """Start everything, add the entries, then wait until cancelled (Ctrl-C or SIGTERM)."""
     task = asyncio.current_task()
     if task is not None:
-        asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, task.cancel)
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            asyncio.get_running_loop().add_signal_handler(signum, task.cancel)
     async with simulated_hubs(args.generate or None) as hubs:
         print(f"[demo] Miniserver demo house on {hubs.miniserver.base_url} (admin / admin)")
         print(
@@ -44,10 +45,14 @@ async def run(args: argparse.Namespace) -> None:
                 await api.remove_onboarding_extras()
                 entry = await api.add_miniserver(hubs.miniserver)
                 print(f"[demo] added Loxone Miniserver '{entry['title']}'")
-                if "ezlo" in await api.menu_options():
+                systems = await api.menu_options()
+                if "vera" in systems:
+                    entry = await api.add_vera_local(hubs.vera)
+                    print(f"[demo] added Vera '{entry['title']}' (local, {hubs.vera.base_url})")
+                if "ezlo" in systems:
                     print(
-                        "[demo] the Ezlo flow exists, but HubRelay cannot yet be pointed at the "
-                        "simulated MMS cloud from outside: Ezlo entry not added"
+                        "[demo] Ezlo: HubRelay cannot be pointed at the simulated MMS cloud from "
+                        "outside yet, so no Ezlo entry is added"
                     )
             print()
             print(

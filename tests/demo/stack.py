@@ -329,6 +329,19 @@ class HomeAssistantApi:
             raise DemoError(f"the Loxone flow did not create an entry: {result}")
         return result
 
+    async def add_vera_local(self, vera: VeraLuupSimulator) -> dict[str, Any]:
+        """HubRelay -> Vera -> local network -> the simulator's address."""
+        menu = await self.start_flow()
+        flow_id = menu["flow_id"]
+        await self.flow_step(flow_id, {"next_step_id": "vera"})
+        form = await self.flow_step(flow_id, {"next_step_id": "vera_local"})
+        if form.get("type") != "form":
+            raise DemoError(f"unexpected Vera step: {form}")
+        result = await self.flow_step(flow_id, {"url": vera.base_url})
+        if result.get("type") != "create_entry":
+            raise DemoError(f"the Vera flow did not create an entry: {result}")
+        return result
+
     async def menu_options(self) -> list[str]:
         """The systems HubRelay's flow offers right now."""
         menu = await self.start_flow()
