@@ -64,6 +64,10 @@ async def test_luup_reload_keeps_entities_available(
     await switch_on(hass)
     await wait_for(hass, SWITCH, STATE_ON)
     assert "lost" not in caplog.text
+    # A two-setpoint thermostat still shows the heat setpoint while heating (HA core #73802).
+    climate = hass.states.get("climate.living_living_thermostat")
+    assert climate is not None
+    assert climate.attributes["temperature"] == 21.0
     await hass.config_entries.async_unload(entry.entry_id)
 
 
