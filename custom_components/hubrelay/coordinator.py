@@ -13,7 +13,7 @@ import re
 from typing import TYPE_CHECKING, Any, cast
 
 from homeassistant.const import CONF_HOST, CONF_PORT, CONF_USERNAME, EVENT_HOMEASSISTANT_STOP
-from homeassistant.core import Event, HomeAssistant, callback
+from homeassistant.core import HomeAssistant, callback
 from homeassistant.exceptions import (
     ConfigEntryAuthFailed,
     ConfigEntryNotReady,
@@ -32,6 +32,7 @@ from .const import (
     CONF_VISU_PASSWORD,
     DOMAIN,
 )
+from .hub_coordinator import HubCoordinator
 from .protocols.loxone import (
     ConnectionState,
     Control,
@@ -61,7 +62,6 @@ TIMINGS = Timings()
 _SERIAL = re.compile(r"(?:[0-9A-Fa-f]{2}:?){5}[0-9A-Fa-f]{2}")
 
 type StateListener = Callable[[bytes, StateValue], None]
-type AvailabilityListener = Callable[[bool], None]
 
 
 def _not_ready(err: LoxoneError) -> ConfigEntryNotReady:
@@ -105,8 +105,10 @@ def build_endpoint(data: Mapping[str, Any]) -> Endpoint:
     )
 
 
-class LoxoneCoordinator:
+class LoxoneCoordinator(HubCoordinator):
     """Own one Miniserver session for one config entry."""
+
+    kind = "Miniserver"
 
     def __init__(
         self,
@@ -117,14 +119,9 @@ class LoxoneCoordinator:
         cached_structure: LoxoneStructure | None,
     ) -> None:
         """Prepare the session; nothing is sent before `async_setup`."""
-        self.hass = hass
-        self.entry = entry
+        super().__init__(hass, entry)
         self._store = store
-        self._availability_listeners: list[AvailabilityListener] = []
-        self._available = False
         self._set_up = False
-        #: Device registry id of the Miniserver device, set by entry setup.
-        self.hub_device_id = ""
         self.client = MiniserverClient(
             async_get_clientsession(hass),
             endpoint,
@@ -160,16 +157,6 @@ class LoxoneCoordinator:
         return cls(hass, entry, endpoint, store, cached)
 
     # -- what entities and platforms read ------------------------------------------------------
-    @property
-    def connected(self) -> bool:
-        """Return True while the Miniserver session is up."""
-        return self._available
-
-    @property
-    def serial(self) -> str:
-        """The Miniserver serial this entry belongs to (its unique id)."""
-        return str(self.entry.data[CONF_SERIAL])
-
     def state(self, uuid: str) -> StateValue | None:
         """Return the cached value of a state UUID."""
         return self.client.get_state(uuid)
@@ -178,12 +165,6 @@ class LoxoneCoordinator:
     def subscribe(self, uuid: str, listener: StateListener) -> Callable[[], None]:
         """Call `listener` for every event of one state; return the unsubscribe callable."""
         return self.client.subscribe(uuid, listener)
-
-    @callback
-    def add_availability_listener(self, listener: AvailabilityListener) -> Callable[[], None]:
-        """Call `listener(available)` when the session goes down or comes back."""
-        self._availability_listeners.append(listener)
-        return lambda: self._availability_listeners.remove(listener)
 
     # -- life cycle ----------------------------------------------------------------------------
     async def async_setup(self) -> None:
@@ -209,9 +190,6 @@ class LoxoneCoordinator:
         )
         self.client.start()
 
-    async def _async_stop(self, _event: Event) -> None:
-        await self.async_shutdown()
-
     async def async_shutdown(self) -> None:
         """Close the session (unload and Home Assistant stop)."""
         await self.client.close()
@@ -233,22 +211,9 @@ class LoxoneCoordinator:
 
     @callback
     def _connection_changed(self, state: ConnectionState) -> None:
-        available = state is ConnectionState.CONNECTED
         if state is ConnectionState.AUTH_FAILED:
             self.entry.async_start_reauth(self.hass)
-        if available == self._available:
-            return
-        self._available = available
-        if available:
-            _LOGGER.info("Connection to Miniserver %s restored", self.entry.title)
-        else:
-            _LOGGER.info(
-                "Connection to Miniserver %s lost (%s); reconnecting",
-                self.entry.title,
-                self.client.last_error or "closed",
-            )
-        for listener in tuple(self._availability_listeners):
-            listener(available)
+        self._set_available(state is ConnectionState.CONNECTED, self.client.last_error)
 
     # -- commands ------------------------------------------------------------------------------
     async def async_send_command(self, control: Control, command: str) -> None:

@@ -15,27 +15,24 @@ import ssl
 from typing import TYPE_CHECKING, Any
 
 from homeassistant.const import CONF_HOST, CONF_PASSWORD, CONF_USERNAME, EVENT_HOMEASSISTANT_STOP
-from homeassistant.core import Event, HomeAssistant, callback
+from homeassistant.core import HomeAssistant, callback
 from homeassistant.exceptions import (
     ConfigEntryAuthFailed,
     ConfigEntryNotReady,
     HomeAssistantError,
     ServiceValidationError,
 )
-from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
 from homeassistant.helpers.entity import Entity
-from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .const import (
     CONF_CONNECTION,
-    CONF_EXCLUDED_DEVICES,
     CONF_IDENTITY,
     CONF_LOCAL_KEYS,
-    CONF_SERIAL,
     CONNECTION_RELAY,
     DOMAIN,
 )
+from .hub_coordinator import DeviceHubCoordinator
 from .protocols.ezlo import (
     ConnectionState,
     Device,
@@ -67,7 +64,6 @@ LOCAL_PORT = 17000
 RELAY_SSL: ssl.SSLContext | bool = True
 
 type DeviceEntities = Callable[[EzloCoordinator, Device], Sequence[Entity]]
-type AvailabilityListener = Callable[[bool], None]
 
 
 def mms_client(
@@ -106,13 +102,14 @@ def ezlo_device_id(serial: str, device_id: str) -> str:
     return f"{serial}_{device_id}"
 
 
-class EzloCoordinator:
+class EzloCoordinator(DeviceHubCoordinator[Device]):
     """Own one Ezlo hub session for one config entry."""
+
+    kind = "Ezlo hub"
 
     def __init__(self, hass: HomeAssistant, entry: HubRelayConfigEntry) -> None:
         """Prepare credentials and the session; nothing is sent before `async_setup`."""
-        self.hass = hass
-        self.entry = entry
+        super().__init__(hass, entry)
         data = entry.data
         relay = data[CONF_CONNECTION] == CONNECTION_RELAY
         self.mms = mms_client(
@@ -130,21 +127,8 @@ class EzloCoordinator:
             on_local_keys=self._keys_changed,
         )
         self.session = hub_session(hass, hub_transport(data, self.serial, self.credentials))
-        self._available = False
-        self._availability_listeners: list[AvailabilityListener] = []
-        self._platforms: list[tuple[DeviceEntities, AddConfigEntryEntitiesCallback]] = []
         #: Device registry id of the hub device, set by entry setup.
         self.hub_device_id = ""
-
-    @property
-    def serial(self) -> str:
-        """The hub serial this entry belongs to (its unique id)."""
-        return str(self.entry.data[CONF_SERIAL])
-
-    @property
-    def connected(self) -> bool:
-        """Return True while the hub session is up."""
-        return self._available
 
     # -- life cycle ----------------------------------------------------------------------------
     async def async_setup(self) -> None:
@@ -170,29 +154,14 @@ class EzloCoordinator:
         unload(self.session.on_device_removed(self._device_removed))
         unload(self.hass.bus.async_listen_once(EVENT_HOMEASSISTANT_STOP, self._async_stop))
 
-    async def _async_stop(self, _event: Event) -> None:
-        await self.async_shutdown()
-
     async def async_shutdown(self) -> None:
         """Close the session (unload and Home Assistant stop)."""
         await self.session.close()
 
     # -- what entities and platforms use -------------------------------------------------------
-    @callback
-    def add_availability_listener(self, listener: AvailabilityListener) -> Callable[[], None]:
-        """Call `listener(available)` when the session goes down or comes back."""
-        self._availability_listeners.append(listener)
-        return lambda: self._availability_listeners.remove(listener)
-
-    @callback
-    def add_platform(self, build: DeviceEntities, add: AddConfigEntryEntitiesCallback) -> None:
-        """Add a platform's entities for every device now and for each device added later."""
-        self._platforms.append((build, add))
-        add([entity for device in self.wanted_devices() for entity in build(self, device)])
-
     def wanted_devices(self) -> list[Device]:
         """Return the hub's devices, less those the user excluded in the options."""
-        excluded = set(self.entry.options.get(CONF_EXCLUDED_DEVICES, ()))
+        excluded = self.excluded()
         return [device for device in self.session.devices.values() if device.id not in excluded]
 
     def device_items(self, device_id: str) -> dict[str, Item]:
@@ -220,32 +189,17 @@ class EzloCoordinator:
     def _state_changed(self, state: ConnectionState) -> None:
         if state is ConnectionState.AUTH_FAILED:
             self.entry.async_start_reauth(self.hass)
-        available = state is ConnectionState.CONNECTED
-        if available == self._available:
-            return
-        self._available = available
-        if available:
-            _LOGGER.info("Connection to Ezlo hub %s restored", self.entry.title)
-        else:
-            _LOGGER.info("Connection to Ezlo hub %s lost; reconnecting", self.entry.title)
-        for listener in tuple(self._availability_listeners):
-            listener(available)
+        self._set_available(state is ConnectionState.CONNECTED, state.value)
 
     @callback
     def _device_added(self, device: Device) -> None:
         _LOGGER.debug("New Ezlo device %s", device.id)
-        if device.id in self.entry.options.get(CONF_EXCLUDED_DEVICES, ()):
-            return
-        for build, add in self._platforms:
-            add(build(self, device))
+        if device.id not in self.excluded():
+            self._add_device(device)
 
     @callback
     def _device_removed(self, device_id: str) -> None:
-        registry = dr.async_get(self.hass)
-        identifier = (DOMAIN, ezlo_device_id(self.serial, device_id))
-        device = registry.async_get_device_by_identifier(identifier, self.entry.entry_id)
-        if device is not None:
-            registry.async_remove_device(device.id)
+        self._remove_device(ezlo_device_id(self.serial, device_id))
 
     # -- commands ------------------------------------------------------------------------------
     async def async_set_item(self, item: Item, value: object) -> None:

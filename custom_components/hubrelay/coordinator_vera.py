@@ -15,16 +15,13 @@ import logging
 from typing import TYPE_CHECKING, Any
 
 from homeassistant.const import CONF_PASSWORD, CONF_USERNAME, EVENT_HOMEASSISTANT_STOP
-from homeassistant.core import Event, HomeAssistant, callback
+from homeassistant.core import HomeAssistant, callback
 from homeassistant.exceptions import ConfigEntryAuthFailed, ConfigEntryNotReady, HomeAssistantError
-from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
 from homeassistant.helpers.entity import Entity
-from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .const import (
     CONF_CONNECTION,
-    CONF_EXCLUDED_DEVICES,
     CONF_IDENTITY,
     CONF_LIGHTS,
     CONF_SERIAL,
@@ -33,6 +30,7 @@ from .const import (
     DOMAIN,
 )
 from .coordinator_ezlo import mms_client
+from .hub_coordinator import DeviceHubCoordinator
 from .protocols.mms import StoredIdentity
 from .protocols.vera import (
     ActionResult,
@@ -53,7 +51,6 @@ _LOGGER = logging.getLogger(__name__)
 TIMINGS: VeraTimings | None = None
 
 type DeviceEntities = Callable[[VeraCoordinator, VeraDevice], Sequence[Entity]]
-type AvailabilityListener = Callable[[bool], None]
 
 
 def vera_session(
@@ -81,30 +78,16 @@ def vera_device_id(serial: str, device_id: int) -> str:
     return f"{serial}_{device_id}"
 
 
-class VeraCoordinator:
+class VeraCoordinator(DeviceHubCoordinator[VeraDevice]):
     """Own one Vera session for one config entry."""
+
+    kind = "Vera"
 
     def __init__(self, hass: HomeAssistant, entry: HubRelayConfigEntry) -> None:
         """Prepare the session; nothing is sent before `async_setup`."""
-        self.hass = hass
-        self.entry = entry
+        super().__init__(hass, entry)
         self.session = vera_session(hass, entry.data, on_identity=self._identity_changed)
-        self._available = False
-        self._availability_listeners: list[AvailabilityListener] = []
-        self._platforms: list[tuple[DeviceEntities, AddConfigEntryEntitiesCallback]] = []
         self._known: set[int] = set()
-        #: Device registry id of the controller's device, set by entry setup.
-        self.hub_device_id = ""
-
-    @property
-    def serial(self) -> str:
-        """The Vera serial (its MMS PK_Device), the entry's unique id."""
-        return str(self.entry.data[CONF_SERIAL])
-
-    @property
-    def connected(self) -> bool:
-        """Return True while the hub answers."""
-        return self._available
 
     @property
     def temperature_unit(self) -> str:
@@ -134,29 +117,14 @@ class VeraCoordinator:
         unload(self.session.add_structure_listener(self._structure_changed))
         unload(self.hass.bus.async_listen_once(EVENT_HOMEASSISTANT_STOP, self._async_stop))
 
-    async def _async_stop(self, _event: Event) -> None:
-        await self.async_shutdown()
-
     async def async_shutdown(self) -> None:
         """Stop the long poll (unload and Home Assistant stop)."""
         await self.session.close()
 
     # -- what entities and platforms use -------------------------------------------------------
-    @callback
-    def add_availability_listener(self, listener: AvailabilityListener) -> Callable[[], None]:
-        """Call `listener(available)` when the hub is lost or answers again."""
-        self._availability_listeners.append(listener)
-        return lambda: self._availability_listeners.remove(listener)
-
-    @callback
-    def add_platform(self, build: DeviceEntities, add: AddConfigEntryEntitiesCallback) -> None:
-        """Add a platform's entities for every device now and for each device added later."""
-        self._platforms.append((build, add))
-        add([entity for device in self.wanted_devices() for entity in build(self, device)])
-
     def wanted_devices(self) -> list[VeraDevice]:
         """Return the hub's devices, less those the user excluded in the options."""
-        excluded = set(self.entry.options.get(CONF_EXCLUDED_DEVICES, ()))
+        excluded = self.excluded()
         return [d for d in self.session.devices.values() if str(d.id) not in excluded]
 
     def is_light(self, device: VeraDevice) -> bool:
@@ -174,15 +142,7 @@ class VeraCoordinator:
     def _connection_changed(self, connected: bool, error: VeraError | None) -> None:
         if isinstance(error, VeraAuthError):
             self.entry.async_start_reauth(self.hass)
-        if connected == self._available:
-            return
-        self._available = connected
-        if connected:
-            _LOGGER.info("Connection to Vera %s restored", self.entry.title)
-        else:
-            _LOGGER.info("Connection to Vera %s lost (%s); retrying", self.entry.title, error)
-        for listener in tuple(self._availability_listeners):
-            listener(connected)
+        self._set_available(connected, error)
 
     @callback
     def _structure_changed(self) -> None:
@@ -190,14 +150,9 @@ class VeraCoordinator:
         wanted = {device.id: device for device in self.wanted_devices()}
         for device_id in sorted(wanted.keys() - self._known):
             _LOGGER.debug("New Vera device %s", device_id)
-            for build, add in self._platforms:
-                add(build(self, wanted[device_id]))
-        registry = dr.async_get(self.hass)
+            self._add_device(wanted[device_id])
         for device_id in self._known - wanted.keys():
-            identifier = (DOMAIN, vera_device_id(self.serial, device_id))
-            device = registry.async_get_device_by_identifier(identifier, self.entry.entry_id)
-            if device is not None:
-                registry.async_remove_device(device.id)
+            self._remove_device(vera_device_id(self.serial, device_id))
         self._known = set(wanted)
 
     # -- commands ------------------------------------------------------------------------------

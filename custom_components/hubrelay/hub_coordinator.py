@@ -1,0 +1,127 @@
+"""What every hub's coordinator shares: availability, its listeners, and device-driven platforms.
+
+Each system (Loxone, Ezlo, Vera) owns its session in its own coordinator; the parts that are the
+same everywhere live here once: "lost" and "restored" are logged once each at info level, entities
+learn about availability through listeners, and (for hubs whose devices come and go) every
+platform gets entities for devices added after setup.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+import logging
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from homeassistant.core import Event, HomeAssistant, callback
+from homeassistant.helpers import device_registry as dr
+from homeassistant.helpers.entity import Entity
+from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+
+from .const import CONF_EXCLUDED_DEVICES, CONF_SERIAL, DOMAIN
+
+if TYPE_CHECKING:
+    from .data import HubRelayConfigEntry
+
+_LOGGER = logging.getLogger(__name__)
+
+type AvailabilityListener = Callable[[bool], None]
+
+
+class HubCoordinator:
+    """One hub session per config entry, as far as availability is concerned."""
+
+    #: How log messages name the hub ("Miniserver", "Ezlo hub", "Vera").
+    kind: ClassVar[str]
+
+    def __init__(self, hass: HomeAssistant, entry: HubRelayConfigEntry) -> None:
+        """Start unavailable, with no listeners."""
+        self.hass = hass
+        self.entry = entry
+        self._available = False
+        self._availability_listeners: list[AvailabilityListener] = []
+        #: Device registry id of the hub's own device, set by entry setup.
+        self.hub_device_id = ""
+
+    @property
+    def serial(self) -> str:
+        """The hub serial this entry belongs to (its unique id)."""
+        return str(self.entry.data[CONF_SERIAL])
+
+    @property
+    def connected(self) -> bool:
+        """Return True while the hub session is up."""
+        return self._available
+
+    @callback
+    def add_availability_listener(self, listener: AvailabilityListener) -> Callable[[], None]:
+        """Call `listener(available)` when the session goes down or comes back."""
+        self._availability_listeners.append(listener)
+        return lambda: self._availability_listeners.remove(listener)
+
+    @callback
+    def _set_available(self, available: bool, reason: object = None) -> None:
+        """Record a session change, log it once, and tell the entities."""
+        if available == self._available:
+            return
+        self._available = available
+        if available:
+            _LOGGER.info("Connection to %s %s restored", self.kind, self.entry.title)
+        else:
+            _LOGGER.info(
+                "Connection to %s %s lost (%s); reconnecting",
+                self.kind,
+                self.entry.title,
+                reason or "closed",
+            )
+        for listener in tuple(self._availability_listeners):
+            listener(available)
+
+    async def _async_stop(self, _event: Event) -> None:
+        await self.async_shutdown()
+
+    async def async_shutdown(self) -> None:
+        """Close the session (unload and Home Assistant stop)."""
+        raise NotImplementedError
+
+
+class DeviceHubCoordinator[DeviceT](HubCoordinator):
+    """A hub whose devices appear and disappear at runtime (Ezlo, Vera)."""
+
+    def __init__(self, hass: HomeAssistant, entry: HubRelayConfigEntry) -> None:
+        """Start with no platforms."""
+        super().__init__(hass, entry)
+        self._platforms: list[
+            tuple[Callable[[Any, DeviceT], Sequence[Entity]], AddConfigEntryEntitiesCallback]
+        ] = []
+
+    def wanted_devices(self) -> list[DeviceT]:
+        """Return the hub's devices, less those the user excluded in the options."""
+        raise NotImplementedError
+
+    def excluded(self) -> set[str]:
+        """Ids (as text) of the devices the user left out in the options."""
+        return {str(device_id) for device_id in self.entry.options.get(CONF_EXCLUDED_DEVICES, ())}
+
+    @callback
+    def add_platform(
+        self,
+        build: Callable[[Any, DeviceT], Sequence[Entity]],
+        add: AddConfigEntryEntitiesCallback,
+    ) -> None:
+        """Add a platform's entities for every device now and for each device added later."""
+        self._platforms.append((build, add))
+        add([entity for device in self.wanted_devices() for entity in build(self, device)])
+
+    @callback
+    def _add_device(self, device: DeviceT) -> None:
+        """Give a device added at runtime its entities on every platform."""
+        for build, add in self._platforms:
+            add(build(self, device))
+
+    @callback
+    def _remove_device(self, identifier: str) -> None:
+        """Drop a vanished device (and so its entities) from the registry."""
+        registry = dr.async_get(self.hass)
+        device = registry.async_get_device_by_identifier((DOMAIN, identifier), self.entry.entry_id)
+        if device is not None:
+            registry.async_remove_device(device.id)
