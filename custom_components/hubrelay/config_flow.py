@@ -32,13 +32,10 @@ from homeassistant.helpers.selector import (
     SelectOptionDict,
     SelectSelector,
     SelectSelectorConfig,
-    TextSelector,
-    TextSelectorConfig,
-    TextSelectorType,
 )
 import probatio
 
-from .config_flow_ezlo import EzloFlowMixin, is_ezlo_entry
+from .config_flow_ezlo import PASSWORD_SELECTOR, EzloFlowMixin, is_ezlo_entry
 from .config_flow_vera import VeraFlowMixin, VeraOptionsFlow, is_vera_entry
 from .const import (
     CONF_CLIENT_UUID,
@@ -72,7 +69,6 @@ from .protocols.loxone import (
 
 _LOGGER = logging.getLogger(__name__)
 
-PASSWORD_SELECTOR = TextSelector(TextSelectorConfig(type=TextSelectorType.PASSWORD))
 PORT_SELECTOR = NumberSelector(
     NumberSelectorConfig(min=1, max=65535, step=1, mode=NumberSelectorMode.BOX)
 )

@@ -26,12 +26,10 @@ from homeassistant.helpers.selector import (
     SelectSelector,
     SelectSelectorConfig,
     SelectSelectorMode,
-    TextSelector,
-    TextSelectorConfig,
-    TextSelectorType,
 )
 import probatio
 
+from .config_flow_ezlo import ACCOUNT_SCHEMA, REAUTH_SCHEMA
 from .const import (
     CONF_CONNECTION,
     CONF_EXCLUDED_DEVICES,
@@ -60,15 +58,7 @@ from .protocols.vera import (
 
 _LOGGER = logging.getLogger(__name__)
 
-PASSWORD_SELECTOR = TextSelector(TextSelectorConfig(type=TextSelectorType.PASSWORD))
 URL_SCHEMA = probatio.Schema({probatio.Required(CONF_URL): str})
-ACCOUNT_SCHEMA = probatio.Schema(
-    {
-        probatio.Required(CONF_USERNAME): str,
-        probatio.Required(CONF_PASSWORD): PASSWORD_SELECTOR,
-    }
-)
-REAUTH_SCHEMA = probatio.Schema({probatio.Required(CONF_PASSWORD): PASSWORD_SELECTOR})
 
 
 def _error_key(err: Exception) -> str:

@@ -14,10 +14,10 @@ from typing import Any
 
 from homeassistant.core import callback
 from homeassistant.helpers.device_registry import DeviceInfo
-from homeassistant.helpers.entity import Entity
 
 from .const import DOMAIN
 from .coordinator_ezlo import EzloCoordinator, ezlo_device_id
+from .hub_entity import HubBaseEntity
 from .protocols.ezlo import Device, Item
 
 
@@ -42,32 +42,8 @@ def ezlo_device_info(coordinator: EzloCoordinator, device: Device) -> DeviceInfo
     )
 
 
-class EzloBaseEntity(Entity):
+class EzloBaseEntity(HubBaseEntity[EzloCoordinator]):
     """Something shown from one Ezlo hub: availability follows the session, no polling."""
-
-    _attr_has_entity_name = True
-    _attr_should_poll = False
-
-    def __init__(self, coordinator: EzloCoordinator) -> None:
-        """Keep the session owner."""
-        self.coordinator = coordinator
-
-    async def async_added_to_hass(self) -> None:
-        """Follow the session's availability."""
-        self.async_on_remove(self.coordinator.add_availability_listener(self._session_changed))
-        self._attr_available = self._is_available()
-        self._update()
-
-    @callback
-    def _session_changed(self, _available: bool) -> None:
-        self._attr_available = self._is_available()
-        self.async_write_ha_state()
-
-    def _is_available(self) -> bool:
-        return self.coordinator.connected
-
-    def _update(self) -> None:
-        """Set the `_attr_*` values from the cached data (subclasses)."""
 
 
 class EzloHubEntity(EzloBaseEntity):

@@ -14,10 +14,10 @@ from typing import Any
 
 from homeassistant.core import callback
 from homeassistant.helpers.device_registry import DeviceInfo
-from homeassistant.helpers.entity import Entity
 
 from .const import DOMAIN
 from .coordinator_vera import VeraCoordinator, vera_device_id
+from .hub_entity import HubBaseEntity
 from .protocols.vera import ActionResult, VeraDevice
 
 
@@ -37,32 +37,8 @@ def vera_device_info(coordinator: VeraCoordinator, device: VeraDevice) -> Device
     )
 
 
-class VeraBaseEntity(Entity):
+class VeraBaseEntity(HubBaseEntity[VeraCoordinator]):
     """Something shown from one Vera: availability follows the session, no polling."""
-
-    _attr_has_entity_name = True
-    _attr_should_poll = False
-
-    def __init__(self, coordinator: VeraCoordinator) -> None:
-        """Keep the session owner."""
-        self.coordinator = coordinator
-
-    async def async_added_to_hass(self) -> None:
-        """Follow the session's availability."""
-        self.async_on_remove(self.coordinator.add_availability_listener(self._session_changed))
-        self._attr_available = self._is_available()
-        self._update()
-
-    @callback
-    def _session_changed(self, _available: bool) -> None:
-        self._attr_available = self._is_available()
-        self.async_write_ha_state()
-
-    def _is_available(self) -> bool:
-        return self.coordinator.connected
-
-    def _update(self) -> None:
-        """Set the `_attr_*` values from the cached data (subclasses)."""
 
 
 class VeraEntity[DeviceT: VeraDevice](VeraBaseEntity):
