@@ -190,8 +190,8 @@ class LoxoneCoordinator(HubCoordinator):
         )
         self.client.start()
 
-    async def async_shutdown(self) -> None:
-        """Close the session (unload and Home Assistant stop)."""
+    async def _async_close_session(self) -> None:
+        """Close the session."""
         await self.client.close()
 
     # -- callbacks from the client -------------------------------------------------------------

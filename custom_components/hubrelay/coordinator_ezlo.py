@@ -154,8 +154,8 @@ class EzloCoordinator(DeviceHubCoordinator[Device]):
         unload(self.session.on_device_removed(self._device_removed))
         unload(self.hass.bus.async_listen_once(EVENT_HOMEASSISTANT_STOP, self._async_stop))
 
-    async def async_shutdown(self) -> None:
-        """Close the session (unload and Home Assistant stop)."""
+    async def _async_close_session(self) -> None:
+        """Close the session."""
         await self.session.close()
 
     # -- what entities and platforms use -------------------------------------------------------

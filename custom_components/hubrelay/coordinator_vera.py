@@ -117,8 +117,8 @@ class VeraCoordinator(DeviceHubCoordinator[VeraDevice]):
         unload(self.session.add_structure_listener(self._structure_changed))
         unload(self.hass.bus.async_listen_once(EVENT_HOMEASSISTANT_STOP, self._async_stop))
 
-    async def async_shutdown(self) -> None:
-        """Stop the long poll (unload and Home Assistant stop)."""
+    async def _async_close_session(self) -> None:
+        """Stop the long poll."""
         await self.session.close()
 
     # -- what entities and platforms use -------------------------------------------------------

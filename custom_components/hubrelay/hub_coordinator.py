@@ -38,6 +38,8 @@ class HubCoordinator:
         self.hass = hass
         self.entry = entry
         self._available = False
+        #: Set once the entry unloads or Home Assistant stops: the close that follows is no loss.
+        self._closing = False
         self._availability_listeners: list[AvailabilityListener] = []
         #: Device registry id of the hub's own device, set by entry setup.
         self.hub_device_id = ""
@@ -66,7 +68,7 @@ class HubCoordinator:
         self._available = available
         if available:
             _LOGGER.info("Connection to %s %s restored", self.kind, self.entry.title)
-        else:
+        elif not self._closing:
             _LOGGER.info(
                 "Connection to %s %s lost (%s); reconnecting",
                 self.kind,
@@ -80,7 +82,12 @@ class HubCoordinator:
         await self.async_shutdown()
 
     async def async_shutdown(self) -> None:
-        """Close the session (unload and Home Assistant stop)."""
+        """Close the session for good (unload and Home Assistant stop)."""
+        self._closing = True
+        await self._async_close_session()
+
+    async def _async_close_session(self) -> None:
+        """Close this system's session."""
         raise NotImplementedError
 
 

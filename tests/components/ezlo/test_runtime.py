@@ -64,6 +64,8 @@ async def test_relay_drop_reconnects(
     assert caplog.text.count("Connection to Ezlo hub Ezlo Plus lost") == 1
     assert caplog.text.count("Connection to Ezlo hub Ezlo Plus restored") == 1
     await hass.config_entries.async_unload(entry.entry_id)
+    # Unloading closes the session on purpose: no second "lost ... reconnecting".
+    assert caplog.text.count("Connection to Ezlo hub Ezlo Plus lost") == 1
 
 
 async def test_hub_reboot_reconnects_and_refuses_commands_meanwhile(
@@ -196,11 +198,14 @@ async def test_send_command_is_for_loxone_only(hass: HomeAssistant, world: EzloW
 
 
 async def test_home_assistant_stop_closes_the_session(
-    hass: HomeAssistant, world: EzloWorld
+    hass: HomeAssistant, caplog: pytest.LogCaptureFixture, world: EzloWorld
 ) -> None:
+    caplog.set_level(logging.INFO)
     entry = await add_hub(hass, world)
     hass.bus.async_fire(EVENT_HOMEASSISTANT_STOP)
     await hass.async_block_till_done()
+    # A deliberate close is not a lost connection.
+    assert "lost" not in caplog.text
     assert coordinator_of(entry).session.state is ConnectionState.CLOSED
     await hass.config_entries.async_unload(entry.entry_id)
 

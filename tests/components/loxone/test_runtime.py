@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import copy
+import logging
 from typing import Any
 
 from homeassistant.config_entries import SOURCE_REAUTH, ConfigEntryState
@@ -273,12 +274,15 @@ async def test_removal_of_an_unreachable_miniserver_is_quiet(
 
 
 async def test_home_assistant_stop_closes_the_session(
-    hass: HomeAssistant, miniserver: MiniserverSimulator
+    hass: HomeAssistant, caplog: pytest.LogCaptureFixture, miniserver: MiniserverSimulator
 ) -> None:
+    caplog.set_level(logging.INFO)
     await add_miniserver(hass, miniserver)
     hass.bus.async_fire(EVENT_HOMEASSISTANT_STOP)
     await hass.async_block_till_done()
     await wait_until(lambda: miniserver.sessions == 0)
+    # A deliberate close is not a lost connection.
+    assert "lost" not in caplog.text
 
 
 async def test_two_miniservers_side_by_side(hass: HomeAssistant) -> None:

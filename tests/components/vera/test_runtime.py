@@ -203,11 +203,14 @@ async def test_devices_and_scenes_come_and_go(
 
 
 async def test_home_assistant_stop_closes_the_session(
-    hass: HomeAssistant, world: VeraWorld
+    hass: HomeAssistant, caplog: pytest.LogCaptureFixture, world: VeraWorld
 ) -> None:
+    caplog.set_level(logging.INFO)
     entry = await add_vera(hass, world)
     hass.bus.async_fire(EVENT_HOMEASSISTANT_STOP)
     await hass.async_block_till_done()
+    # A deliberate close is not a lost connection.
+    assert "lost" not in caplog.text
     assert not coordinator_of(entry).session.connected
     await hass.config_entries.async_unload(entry.entry_id)
 
