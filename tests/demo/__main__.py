@@ -35,7 +35,7 @@ async def run(args: argparse.Namespace) -> None:
             f"[demo] MMS cloud on {hubs.cloud.base_url}, Ezlo hub on {hubs.ezlo_hub.url}, "
             f"Vera on {hubs.vera.base_url}"
         )
-        hass = HomeAssistantProcess(args.config.resolve(), args.port)
+        hass = HomeAssistantProcess(args.config.resolve(), args.port, hubs)
         print(f"[demo] starting Home Assistant ({args.config}/, log: {hass.output})")
         try:
             await hass.start()
@@ -45,15 +45,10 @@ async def run(args: argparse.Namespace) -> None:
                 await api.remove_onboarding_extras()
                 entry = await api.add_miniserver(hubs.miniserver)
                 print(f"[demo] added Loxone Miniserver '{entry['title']}'")
-                systems = await api.menu_options()
-                if "vera" in systems:
-                    entry = await api.add_vera_local(hubs.vera)
-                    print(f"[demo] added Vera '{entry['title']}' (local, {hubs.vera.base_url})")
-                if "ezlo" in systems:
-                    print(
-                        "[demo] Ezlo: HubRelay cannot be pointed at the simulated MMS cloud from "
-                        "outside yet, so no Ezlo entry is added"
-                    )
+                entry = await api.add_ezlo_local()
+                print(f"[demo] added Ezlo hub '{entry['title']}' (cloud account, then local)")
+                entry = await api.add_vera_local(hubs.vera)
+                print(f"[demo] added Vera '{entry['title']}' (local, {hubs.vera.base_url})")
             print()
             print(
                 f"    Home Assistant: {hass.base_url}   login: {LOGIN_USERNAME} / {LOGIN_PASSWORD}"

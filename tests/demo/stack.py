@@ -38,6 +38,8 @@ from tests.simulators.vera_relay import VeraRelaySimulator
 
 ROOT = Path(__file__).resolve().parents[2]
 INTEGRATION = ROOT / "custom_components" / "hubrelay"
+#: The demo-only component that points HubRelay's Ezlo cloud at the simulators.
+DEMO_ENDPOINTS = Path(__file__).resolve().parent / "hubrelay_demo"
 DOMAIN = "hubrelay"
 #: The Home Assistant login the demo creates during onboarding.
 LOGIN_USERNAME = "demo"
@@ -66,6 +68,8 @@ logger:
   default: warning
   logs:
     custom_components.hubrelay: info
+    custom_components.hubrelay_demo: info
+hubrelay_demo:
 """
 
 
@@ -103,7 +107,7 @@ async def simulated_hubs(generator_interval: float | None = 2.0) -> AsyncIterato
                 ezlo_hub, identity_check=lambda a, s: cloud.validate_identity(a, s) is not None
             )
         )
-        cloud.add_hub(
+        record = cloud.add_hub(
             DEMO_USERNAME,
             DEMO_EZLO_SERIAL,
             relay_url=ezlo_relay.url,
@@ -111,6 +115,8 @@ async def simulated_hubs(generator_interval: float | None = 2.0) -> AsyncIterato
             name="Ezlo Plus",
             local_ip="127.0.0.1",
         )
+        # The hub knows the local user the cloud hands out (a real hub syncs it from the cloud).
+        ezlo_hub.local_keys[record.local_user] = record.local_token
         vera = await stack.enter_async_context(VeraLuupSimulator())
         vera_relay = VeraRelaySimulator(vera, identity_check=cloud.validate_identity)
         await vera_relay.start()
@@ -129,12 +135,25 @@ def free_port() -> int:
         return port
 
 
-def prepare_config(config_dir: Path, port: int) -> None:
-    """A fresh configuration folder: configuration.yaml and HubRelay linked in."""
+def demo_endpoints(hubs: SimulatedHubs) -> dict[str, Any]:
+    """Where the demo's Home Assistant finds the simulated Ezlo cloud, relay and hub."""
+    return {
+        "mms": hubs.cloud.client_kwargs(),
+        "local_port": hubs.ezlo_hub.port,
+        "relay_ca_pem": hubs.ezlo_relay.cert_pem.decode("ascii"),
+    }
+
+
+def prepare_config(config_dir: Path, port: int, endpoints: dict[str, Any]) -> None:
+    """A fresh configuration folder: configuration.yaml, HubRelay and the demo endpoints."""
     if config_dir.exists():
         shutil.rmtree(config_dir)
     (config_dir / "custom_components").mkdir(parents=True)
     (config_dir / "configuration.yaml").write_text(CONFIGURATION_YAML)
+    (config_dir / "hubrelay_demo.json").write_text(json.dumps(endpoints))
+    (config_dir / "custom_components" / "hubrelay_demo").symlink_to(
+        DEMO_ENDPOINTS, target_is_directory=True
+    )
     # HTTP settings live in storage: YAML would only be staged as a trial that reverts after 5 min.
     (config_dir / ".storage").mkdir()
     (config_dir / ".storage" / "http").write_text(json.dumps(http_storage(port)))
@@ -169,9 +188,10 @@ def http_storage(port: int) -> dict[str, Any]:
 class HomeAssistantProcess:
     """A real `hass` process on 127.0.0.1 with a fresh configuration folder."""
 
-    def __init__(self, config_dir: Path, port: int) -> None:
-        """Prepare to run Home Assistant from `config_dir` on `port`."""
+    def __init__(self, config_dir: Path, port: int, hubs: SimulatedHubs) -> None:
+        """Prepare to run Home Assistant from `config_dir` on `port`, pointed at `hubs`."""
         self.config_dir = config_dir
+        self.hubs = hubs
         self.port = port
         self.base_url = f"http://127.0.0.1:{port}"
         self.output = config_dir / "hass-output.log"
@@ -179,7 +199,7 @@ class HomeAssistantProcess:
 
     async def start(self, startup_seconds: float = 180.0) -> None:
         """Start `hass` and wait until its HTTP API answers."""
-        prepare_config(self.config_dir, self.port)
+        prepare_config(self.config_dir, self.port, demo_endpoints(self.hubs))
         hass = Path(sys.executable).with_name("hass")
         with self.output.open("wb") as output:
             # Its own session: Ctrl-C reaches the demo, which then stops Home Assistant in order.
@@ -342,12 +362,21 @@ class HomeAssistantApi:
             raise DemoError(f"the Vera flow did not create an entry: {result}")
         return result
 
-    async def menu_options(self) -> list[str]:
-        """The systems HubRelay's flow offers right now."""
+    async def add_ezlo_local(self) -> dict[str, Any]:
+        """HubRelay -> Ezlo -> the cloud account -> the demo hub on the local network."""
         menu = await self.start_flow()
-        await self.abort_flow(menu["flow_id"])
-        options = menu.get("menu_options", [])
-        return list(options.keys() if isinstance(options, dict) else options)
+        flow_id = menu["flow_id"]
+        await self.flow_step(flow_id, {"next_step_id": "ezlo"})
+        hub = await self.flow_step(flow_id, {"username": DEMO_USERNAME, "password": DEMO_PASSWORD})
+        if hub.get("step_id") != "ezlo_hub":
+            raise DemoError(f"the Ezlo cloud sign-in failed: {hub}")
+        local = await self.flow_step(flow_id, {"hub": DEMO_EZLO_SERIAL, "connection": "local"})
+        if local.get("step_id") != "ezlo_local":
+            raise DemoError(f"unexpected Ezlo step: {local}")
+        result = await self.flow_step(flow_id, {"host": "127.0.0.1"})
+        if result.get("type") != "create_entry":
+            raise DemoError(f"the Ezlo flow did not create an entry: {result}")
+        return result
 
 
 def miniserver_form(miniserver: MiniserverSimulator) -> dict[str, Any]:

@@ -75,7 +75,7 @@ async def test_add_miniserver_and_switch_a_light(tmp_path: Path) -> None:
     """Settings -> Devices & services -> Add integration -> HubRelay -> Loxone, then a toggle."""
     async with simulated_hubs(generator_interval=None) as hubs:
         miniserver = hubs.miniserver
-        hass = HomeAssistantProcess(tmp_path / "config", free_port())
+        hass = HomeAssistantProcess(tmp_path / "config", free_port(), hubs)
         try:
             await hass.start()
             async with aiohttp.ClientSession() as session:

@@ -1,0 +1,56 @@
+"""Point HubRelay's Ezlo cloud at the demo's simulated MMS cloud, relay and hub.
+
+Loaded only by `scripts/demo` and the browser test (``hubrelay_demo:`` in the demo's
+configuration.yaml, this folder linked into its custom_components). HubRelay itself always talks
+to the real Ezlo cloud; its endpoints are module settings that the tests change in-process, and
+this component changes them the same way inside the demo's Home Assistant, from the file the demo
+writes. Everything after that is the real integration speaking the real protocols.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from pathlib import Path
+import ssl
+from typing import Any
+
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers import config_validation as cv
+from homeassistant.helpers.typing import ConfigType
+
+from custom_components.hubrelay import coordinator_ezlo
+
+DOMAIN = "hubrelay_demo"
+#: Written by the demo next to configuration.yaml.
+ENDPOINTS_FILE = "hubrelay_demo.json"
+
+CONFIG_SCHEMA = cv.empty_config_schema(DOMAIN)
+
+_LOGGER = logging.getLogger(__name__)
+
+
+def _load(path: Path) -> tuple[dict[str, Any], ssl.SSLContext]:
+    """Read the endpoints and build a TLS context trusting the simulated relay (blocking I/O)."""
+    endpoints: dict[str, Any] = json.loads(path.read_text())
+    relay_ssl = ssl.create_default_context(cadata=endpoints["relay_ca_pem"])
+    return endpoints, relay_ssl
+
+
+async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
+    """Redirect the Ezlo cloud, relay TLS and local port before any HubRelay entry exists."""
+    path = Path(hass.config.path(ENDPOINTS_FILE))
+    try:
+        endpoints, relay_ssl = await hass.async_add_executor_job(_load, path)
+    except (OSError, ValueError, KeyError, ssl.SSLError):
+        _LOGGER.exception("Cannot read the demo endpoints from %s", path)
+        return False
+    coordinator_ezlo.MMS_OPTIONS.update(endpoints["mms"])
+    coordinator_ezlo.LOCAL_PORT = int(endpoints["local_port"])
+    coordinator_ezlo.RELAY_SSL = relay_ssl
+    _LOGGER.warning(
+        "HubRelay's Ezlo cloud is the demo's simulator at %s (local hub port %s)",
+        endpoints["mms"].get("cloud_url"),
+        coordinator_ezlo.LOCAL_PORT,
+    )
+    return True
