@@ -1,4 +1,4 @@
-"""Add a Loxone Miniserver in the real Home Assistant frontend and switch a light from the UI.
+"""Add a Loxone Miniserver and an Ezlo hub in the real Home Assistant frontend; switch from the UI.
 
 Needs Chromium at /usr/bin/chromium (`scripts/setup` installs Debian's package where it can) and the
 `playwright` package; skipped otherwise. Screenshots go to `.cache/e2e/`; with
@@ -28,8 +28,10 @@ from tests.demo.stack import (
     free_port,
     simulated_hubs,
 )
+from tests.simulators.ezlo_hub import EzloHubSimulator
 from tests.simulators.loxone_demo_house import DEMO_HOUSE
 from tests.simulators.miniserver import MiniserverSimulator
+from tests.simulators.mms_cloud import DEMO_EZLO_SERIAL, DEMO_PASSWORD, DEMO_USERNAME
 
 if TYPE_CHECKING:
     from playwright.async_api import Page
@@ -92,6 +94,7 @@ async def test_add_miniserver_and_switch_a_light(tmp_path: Path) -> None:
                     async_api.expect.set_options(timeout=STEP_MS)
                     try:
                         await run_user_journey(page, hass.base_url, miniserver)
+                        await add_ezlo_hub(page, hass.base_url, hubs.ezlo_hub)
                     except Exception:
                         # What the page showed, for whoever reads a failed CI run.
                         await shot(page, "failure")
@@ -151,6 +154,51 @@ async def run_user_journey(page: Page, base_url: str, miniserver: MiniserverSimu
     # The Miniserver's state event comes back over the WebSocket and the UI follows it.
     await expect(switch).to_be_checked()
     await shot(page, "device")
+
+
+async def add_ezlo_hub(page: Page, base_url: str, hub: EzloHubSimulator) -> None:
+    """The Ezlo path: cloud account, pick the hub, local connection, then switch its lamp."""
+    expect = async_api.expect
+    await page.goto(f"{base_url}/config/integrations/dashboard")
+    await page.get_by_role("button", name="Add integration").click()
+    await page.get_by_placeholder("Search for a brand name").fill("HubRelay")
+    await page.locator("dialog-add-integration").get_by_text("HubRelay", exact=True).click()
+    await page.get_by_text(re.compile(r"^Ezlo hub")).click()
+    await page.get_by_role("textbox", name=re.compile("^Username")).fill(DEMO_USERNAME)
+    await page.locator("input[name=password]").fill(DEMO_PASSWORD)
+    await shot(page, "add-ezlo-account")
+    await page.get_by_role("button", name="Submit").click()
+
+    # The account's only hub is already chosen; Local is the default connection.
+    await expect(page.get_by_role("dialog")).to_match_aria_snapshot(
+        f"- listitem: Hub * Ezlo Plus ({DEMO_EZLO_SERIAL})"
+    )
+    await expect(page.get_by_role("radio", name="Local network")).to_be_checked()
+    await shot(page, "add-ezlo-hub")
+    await page.get_by_role("button", name="Submit").click()
+    # The address the cloud knows is pre-filled; a user just confirms it.
+    await expect(page.get_by_role("textbox", name=re.compile("^IP address"))).to_have_value(
+        "127.0.0.1"
+    )
+    await page.get_by_role("button", name="Submit").click()
+    await page.get_by_role("button", name="Finish").click()
+    await expect(page.get_by_role("button", name="Finish")).to_have_count(0)
+
+    await page.goto(f"{base_url}/config/integrations/integration/hubrelay")
+    await expect(page.get_by_text("Ezlo Plus").first).to_be_visible()
+    await page.goto(f"{base_url}/config/devices/dashboard")
+    await page.get_by_placeholder(re.compile(r"^Search \d+ devices")).fill("Lamp switch")
+    await page.get_by_text("Lamp switch", exact=True).first.click()
+    switch = page.get_by_role("switch")
+    await expect(switch).to_have_count(1)
+    await expect(switch).not_to_be_checked()
+    await switch.click(force=True)
+    async with asyncio.timeout(STEP_MS / 1000):
+        while not any(method == "hub.item.value.set" for method, _ in hub.requests):
+            await asyncio.sleep(0.05)
+    # The hub's item broadcast comes back and the UI follows it.
+    await expect(switch).to_be_checked()
+    await shot(page, "ezlo-device")
 
 
 async def wait_for_command(miniserver: MiniserverSimulator, action: str, command: str) -> None:
