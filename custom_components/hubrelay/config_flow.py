@@ -35,7 +35,14 @@ from homeassistant.helpers.selector import (
 )
 import probatio
 
-from .config_flow_ezlo import PASSWORD_SELECTOR, EzloFlowMixin, is_ezlo_entry
+from . import coordinator as coordinator_loxone
+from .config_flow_ezlo import (
+    PASSWORD_SELECTOR,
+    EzloFlowMixin,
+    host_errors,
+    is_ezlo_entry,
+    missing_text,
+)
 from .config_flow_vera import VeraFlowMixin, VeraOptionsFlow, is_vera_entry
 from .const import (
     CONF_CLIENT_UUID,
@@ -52,7 +59,6 @@ from .const import (
     SYSTEM_LOXONE,
     SYSTEM_VERA,
 )
-from .coordinator import async_resolve_endpoint
 from .coordinator_ezlo import EzloCoordinator
 from .data import HubRelayConfigEntry
 from .protocols.loxone import (
@@ -88,6 +94,27 @@ RECONFIGURE_SCHEMA = probatio.Schema(CONNECTION_FIELDS)
 REAUTH_SCHEMA = probatio.Schema(CREDENTIAL_FIELDS)
 
 
+#: The sign-in fields a user can leave empty, and the error each then shows.
+CREDENTIALS_REQUIRED = {CONF_USERNAME: "username_required", CONF_PASSWORD: "password_required"}
+
+
+def _connection_errors(user_input: Mapping[str, Any]) -> dict[str, str]:
+    """Check host and port before connecting.
+
+    An empty host, a URL or ``host:port`` in the host field, or a port the number box lets
+    through (``nan``, ``80.5``) is a typo to point at, not a Miniserver that cannot be reached.
+    """
+    host = str(user_input[CONF_HOST]).strip()
+    errors = (
+        {}
+        if coordinator_loxone.is_serial(host)
+        else host_errors(host, required="miniserver_host_required")
+    )
+    if not float(user_input[CONF_PORT]).is_integer():
+        errors[CONF_PORT] = "invalid_port"
+    return errors
+
+
 def _connection(user_input: Mapping[str, Any]) -> dict[str, Any]:
     return {
         CONF_HOST: str(user_input[CONF_HOST]).strip(),
@@ -116,10 +143,11 @@ async def _sign_in(
 ) -> MiniserverIdentity:
     return await sign_in(
         async_get_clientsession(hass),
-        await async_resolve_endpoint(hass, connection),
+        await coordinator_loxone.async_resolve_endpoint(hass, connection),
         username=username,
         password=password,
         client_uuid=uuid,
+        timings=coordinator_loxone.TIMINGS,
     )
 
 
@@ -127,11 +155,12 @@ async def _serial_with_token(hass: HomeAssistant, data: Mapping[str, Any]) -> st
     """Connect with the stored token (no password needed) and return the serial."""
     client = MiniserverClient(
         async_get_clientsession(hass),
-        await async_resolve_endpoint(hass, data),
+        await coordinator_loxone.async_resolve_endpoint(hass, data),
         username=data[CONF_USERNAME],
         client_uuid=data[CONF_CLIENT_UUID],
         token=Token.from_dict(data[CONF_TOKEN]),
         status_updates=False,
+        timings=coordinator_loxone.TIMINGS,
     )
     try:
         await client.connect()
@@ -164,16 +193,16 @@ class HubRelayConfigFlow(EzloFlowMixin, VeraFlowMixin, ConfigFlow, domain=DOMAIN
     async def async_step_loxone(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
         """Sign in to a Miniserver and create its entry with a token."""
         errors: dict[str, str] = {}
-        if user_input is not None:
+        if user_input is not None and not (
+            errors := _connection_errors(user_input)
+            | missing_text(user_input, CREDENTIALS_REQUIRED)
+        ):
             connection = _connection(user_input)
+            username = user_input[CONF_USERNAME].strip()
             client_uuid = new_client_uuid()
             try:
                 identity = await _sign_in(
-                    self.hass,
-                    connection,
-                    user_input[CONF_USERNAME],
-                    user_input[CONF_PASSWORD],
-                    client_uuid,
+                    self.hass, connection, username, user_input[CONF_PASSWORD], client_uuid
                 )
             except Exception as err:  # noqa: BLE001 - every failure becomes a form error
                 errors["base"] = _error_key(err)
@@ -185,7 +214,7 @@ class HubRelayConfigFlow(EzloFlowMixin, VeraFlowMixin, ConfigFlow, domain=DOMAIN
                     data={
                         CONF_SYSTEM: SYSTEM_LOXONE,
                         **connection,
-                        CONF_USERNAME: user_input[CONF_USERNAME],
+                        CONF_USERNAME: username,
                         CONF_SERIAL: identity.serial,
                         CONF_CLIENT_UUID: client_uuid,
                         CONF_TOKEN: identity.token.as_dict(),
@@ -213,12 +242,15 @@ class HubRelayConfigFlow(EzloFlowMixin, VeraFlowMixin, ConfigFlow, domain=DOMAIN
         """Sign in again and store the new token."""
         entry = self._get_reauth_entry()
         errors: dict[str, str] = {}
-        if user_input is not None:
+        if user_input is not None and not (
+            errors := missing_text(user_input, CREDENTIALS_REQUIRED)
+        ):
+            username = user_input[CONF_USERNAME].strip()
             try:
                 identity = await _sign_in(
                     self.hass,
                     entry.data,
-                    user_input[CONF_USERNAME],
+                    username,
                     user_input[CONF_PASSWORD],
                     entry.data[CONF_CLIENT_UUID],
                 )
@@ -230,7 +262,7 @@ class HubRelayConfigFlow(EzloFlowMixin, VeraFlowMixin, ConfigFlow, domain=DOMAIN
                 return self.async_update_reload_and_abort(
                     entry,
                     data_updates={
-                        CONF_USERNAME: user_input[CONF_USERNAME],
+                        CONF_USERNAME: username,
                         CONF_TOKEN: identity.token.as_dict(),
                     },
                 )
@@ -253,7 +285,7 @@ class HubRelayConfigFlow(EzloFlowMixin, VeraFlowMixin, ConfigFlow, domain=DOMAIN
         if is_vera_entry(entry.data):
             return await self.async_step_vera_reconfigure()
         errors: dict[str, str] = {}
-        if user_input is not None:
+        if user_input is not None and not (errors := _connection_errors(user_input)):
             connection = _connection(user_input)
             try:
                 serial = await _serial_with_token(self.hass, {**entry.data, **connection})

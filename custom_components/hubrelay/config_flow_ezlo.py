@@ -30,6 +30,7 @@ from homeassistant.helpers.selector import (
 )
 from homeassistant.helpers.service_info.zeroconf import ZeroconfServiceInfo
 import probatio
+from yarl import URL
 
 from .const import (
     CONF_CONNECTION,
@@ -76,6 +77,41 @@ RECONFIGURE_SCHEMA = probatio.Schema(
         probatio.Required(CONF_PASSWORD): PASSWORD_SELECTOR,
     }
 )
+
+
+#: The account fields a user can leave empty, and the error each then shows.
+ACCOUNT_REQUIRED = {CONF_USERNAME: "username_required", CONF_PASSWORD: "password_required"}
+PASSWORD_REQUIRED = {CONF_PASSWORD: "password_required"}
+
+
+def missing_text(user_input: Mapping[str, Any], required: Mapping[str, str]) -> dict[str, str]:
+    """Name the text fields left empty or only spaces.
+
+    Checked before anything is sent: an empty password would otherwise come back as a confusing
+    `invalid_auth` (and count as a failed sign-in at the hub or the cloud).
+    """
+    return {
+        field: error
+        for field, error in required.items()
+        if not str(user_input.get(field) or "").strip()
+    }
+
+
+def is_host(text: str) -> bool:
+    """Tell a bare IP address or host name from a URL, a host with a port or stray characters."""
+    try:
+        URL.build(scheme="http", host=text.strip("[]"))
+    except ValueError:
+        return False
+    return True
+
+
+def host_errors(host: str, *, required: str = "host_required") -> dict[str, str]:
+    """Name the host field's error: empty, or not a bare address (the port has no place here)."""
+    text = host.strip()
+    if not text:
+        return {CONF_HOST: required}
+    return {} if is_host(text) else {CONF_HOST: "invalid_host"}
 
 
 def _error_key(err: Exception) -> str:
@@ -167,8 +203,9 @@ class EzloFlowMixin(ConfigFlow):
     async def async_step_ezlo(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
         """Sign in to the Ezlo cloud account and list its hubs."""
         errors: dict[str, str] = {}
-        if user_input is not None:
-            client = mms_client(self.hass, user_input[CONF_USERNAME], user_input[CONF_PASSWORD])
+        if user_input is not None and not (errors := missing_text(user_input, ACCOUNT_REQUIRED)):
+            username = user_input[CONF_USERNAME].strip()
+            client = mms_client(self.hass, username, user_input[CONF_PASSWORD])
             try:
                 hubs = await _account_hubs(client)
             except Exception as err:  # noqa: BLE001 - every failure becomes a form error
@@ -227,7 +264,7 @@ class EzloFlowMixin(ConfigFlow):
     ) -> ConfigFlowResult:
         """Ask for the hub's address on the local network."""
         errors: dict[str, str] = {}
-        if user_input is not None:
+        if user_input is not None and not (errors := host_errors(user_input[CONF_HOST])):
             result = await self._ezlo_create(CONNECTION_LOCAL, user_input[CONF_HOST], errors)
             if result is not None:
                 return result
@@ -261,7 +298,7 @@ class EzloFlowMixin(ConfigFlow):
         """Sign in to the cloud again; store new local keys or the new password."""
         entry = self._get_reauth_entry()
         errors: dict[str, str] = {}
-        if user_input is not None:
+        if user_input is not None and not (errors := missing_text(user_input, PASSWORD_REQUIRED)):
             try:
                 _info, data = await _verify(
                     self.hass,
@@ -291,9 +328,10 @@ class EzloFlowMixin(ConfigFlow):
         if user_input is not None:
             connection = user_input[CONF_CONNECTION]
             host = user_input.get(CONF_HOST, "").strip()
-            if connection == CONNECTION_LOCAL and not host:
-                errors[CONF_HOST] = "host_required"
-            else:
+            errors = missing_text(user_input, PASSWORD_REQUIRED)
+            if connection == CONNECTION_LOCAL:
+                errors |= host_errors(host)
+            if not errors:
                 try:
                     info, data = await _verify(
                         self.hass,

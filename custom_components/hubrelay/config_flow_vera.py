@@ -29,7 +29,13 @@ from homeassistant.helpers.selector import (
 )
 import probatio
 
-from .config_flow_ezlo import ACCOUNT_SCHEMA, REAUTH_SCHEMA
+from .config_flow_ezlo import (
+    ACCOUNT_REQUIRED,
+    ACCOUNT_SCHEMA,
+    PASSWORD_REQUIRED,
+    REAUTH_SCHEMA,
+    missing_text,
+)
 from .const import (
     CONF_CONNECTION,
     CONF_EXCLUDED_DEVICES,
@@ -59,6 +65,8 @@ from .protocols.vera import (
 _LOGGER = logging.getLogger(__name__)
 
 URL_SCHEMA = probatio.Schema({probatio.Required(CONF_URL): str})
+#: An empty address asks for one instead of saying "this is not a Vera address".
+URL_REQUIRED = {CONF_URL: "url_required"}
 
 
 def _error_key(err: Exception) -> str:
@@ -120,7 +128,7 @@ class VeraFlowMixin(ConfigFlow):
     ) -> ConfigFlowResult:
         """Connect to a Vera on the local network by its address."""
         errors: dict[str, str] = {}
-        if user_input is not None:
+        if user_input is not None and not (errors := missing_text(user_input, URL_REQUIRED)):
             data = _local_data(user_input[CONF_URL])
             try:
                 serial = await _connect(self.hass, data)
@@ -143,8 +151,9 @@ class VeraFlowMixin(ConfigFlow):
     ) -> ConfigFlowResult:
         """Sign in to the MMS account and list its Vera units."""
         errors: dict[str, str] = {}
-        if user_input is not None:
-            client = mms_client(self.hass, user_input[CONF_USERNAME], user_input[CONF_PASSWORD])
+        if user_input is not None and not (errors := missing_text(user_input, ACCOUNT_REQUIRED)):
+            username = user_input[CONF_USERNAME].strip()
+            client = mms_client(self.hass, username, user_input[CONF_PASSWORD])
             try:
                 units = await _account_units(client)
             except Exception as err:  # noqa: BLE001 - every failure becomes a form error
@@ -213,7 +222,7 @@ class VeraFlowMixin(ConfigFlow):
         if entry.data[CONF_CONNECTION] != CONNECTION_RELAY:
             return self.async_abort(reason="vera_local_no_auth")
         errors: dict[str, str] = {}
-        if user_input is not None:
+        if user_input is not None and not (errors := missing_text(user_input, PASSWORD_REQUIRED)):
             data = {**entry.data, CONF_PASSWORD: user_input[CONF_PASSWORD]}
             data.pop(CONF_IDENTITY, None)
             try:
@@ -235,7 +244,7 @@ class VeraFlowMixin(ConfigFlow):
         """Reach the Vera at a (new) local address; the stored password is then dropped."""
         entry = self._get_reconfigure_entry()
         errors: dict[str, str] = {}
-        if user_input is not None:
+        if user_input is not None and not (errors := missing_text(user_input, URL_REQUIRED)):
             data = _local_data(user_input[CONF_URL])
             try:
                 serial = await _connect(self.hass, data)
