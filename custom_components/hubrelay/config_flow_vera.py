@@ -189,9 +189,10 @@ class VeraFlowMixin(ConfigFlow):
                 CONF_USERNAME: client.username,
                 CONF_PASSWORD: self._vera_password,
                 CONF_SERIAL: serial,
-                CONF_IDENTITY: (await client.ensure_identity()).to_stored().as_dict(),
             }
             try:
+                # A sign-in near its end is renewed here, so the cloud can fail here too.
+                data[CONF_IDENTITY] = (await client.ensure_identity()).to_stored().as_dict()
                 await _connect(self.hass, data)
             except Exception as err:  # noqa: BLE001 - every failure becomes a form error
                 errors["base"] = _error_key(err)

@@ -42,7 +42,10 @@ def local_data_request_urls(user_input: str) -> tuple[URL, ...]:
     path = url.path.rstrip("/")
     if path not in {"", DIRECT_PATH, "/port_3480", PROXIED_PATH}:
         raise VeraInvalidUrlError("the hub address has an unexpected path")
-    origin = URL.build(scheme=url.scheme, host=host, port=port)
+    try:
+        origin = URL.build(scheme=url.scheme, host=host, port=port)
+    except ValueError as err:  # URL() lets a host such as "vera plus" through, build() does not
+        raise VeraInvalidUrlError("the hub address is not a valid host name") from err
     proxied_first = path.startswith("/port_3480") or (port is not None and port != LUUP_PORT)
     if port in {None, LUUP_PORT, WEB_PORTS[url.scheme]}:
         direct = origin.with_port(LUUP_PORT).with_path(DIRECT_PATH)
