@@ -45,7 +45,7 @@ async def run(args: argparse.Namespace) -> None:
                 await api.remove_onboarding_extras()
                 entry = await api.add_miniserver(hubs.miniserver)
                 print(f"[demo] added Loxone Miniserver '{entry['title']}'")
-                entry = await api.add_ezlo_local()
+                entry = await api.add_ezlo()
                 print(f"[demo] added Ezlo hub '{entry['title']}' (cloud account, then local)")
                 entry = await api.add_vera_local(hubs.vera)
                 print(f"[demo] added Vera '{entry['title']}' (local, {hubs.vera.base_url})")

@@ -188,10 +188,21 @@ def http_storage(port: int) -> dict[str, Any]:
 class HomeAssistantProcess:
     """A real `hass` process on 127.0.0.1 with a fresh configuration folder."""
 
-    def __init__(self, config_dir: Path, port: int, hubs: SimulatedHubs) -> None:
-        """Prepare to run Home Assistant from `config_dir` on `port`, pointed at `hubs`."""
+    def __init__(
+        self,
+        config_dir: Path,
+        port: int,
+        hubs: SimulatedHubs,
+        *,
+        timings: dict[str, Any] | None = None,
+    ) -> None:
+        """Prepare to run Home Assistant from `config_dir` on `port`, pointed at `hubs`.
+
+        `timings` (see tests/demo/hubrelay_demo) shortens HubRelay's reconnect delays.
+        """
         self.config_dir = config_dir
         self.hubs = hubs
+        self.timings = timings
         self.port = port
         self.base_url = f"http://127.0.0.1:{port}"
         self.output = config_dir / "hass-output.log"
@@ -199,7 +210,10 @@ class HomeAssistantProcess:
 
     async def start(self, startup_seconds: float = 180.0) -> None:
         """Start `hass` and wait until its HTTP API answers."""
-        prepare_config(self.config_dir, self.port, demo_endpoints(self.hubs))
+        endpoints = demo_endpoints(self.hubs)
+        if self.timings is not None:
+            endpoints["timings"] = self.timings
+        prepare_config(self.config_dir, self.port, endpoints)
         hass = Path(sys.executable).with_name("hass")
         with self.output.open("wb") as output:
             # Its own session: Ctrl-C reaches the demo, which then stops Home Assistant in order.
@@ -227,6 +241,13 @@ class HomeAssistantProcess:
                 if time.monotonic() > deadline:
                     raise DemoError(f"hass silent for {startup_seconds:.0f} s: {self.tail()}")
                 await asyncio.sleep(0.25)
+
+    @property
+    def pid(self) -> int:
+        """The running `hass` process id."""
+        if self._process is None:
+            raise DemoError("Home Assistant is not running")
+        return self._process.pid
 
     def tail(self, lines: int = 30) -> str:
         """The end of Home Assistant's console output, for error messages."""
@@ -362,18 +383,19 @@ class HomeAssistantApi:
             raise DemoError(f"the Vera flow did not create an entry: {result}")
         return result
 
-    async def add_ezlo_local(self) -> dict[str, Any]:
-        """HubRelay -> Ezlo -> the cloud account -> the demo hub on the local network."""
+    async def add_ezlo(self, connection: str = "local") -> dict[str, Any]:
+        """HubRelay -> Ezlo -> the cloud account -> the demo hub, local or through the relay."""
         menu = await self.start_flow()
         flow_id = menu["flow_id"]
         await self.flow_step(flow_id, {"next_step_id": "ezlo"})
         hub = await self.flow_step(flow_id, {"username": DEMO_USERNAME, "password": DEMO_PASSWORD})
         if hub.get("step_id") != "ezlo_hub":
             raise DemoError(f"the Ezlo cloud sign-in failed: {hub}")
-        local = await self.flow_step(flow_id, {"hub": DEMO_EZLO_SERIAL, "connection": "local"})
-        if local.get("step_id") != "ezlo_local":
-            raise DemoError(f"unexpected Ezlo step: {local}")
-        result = await self.flow_step(flow_id, {"host": "127.0.0.1"})
+        result = await self.flow_step(flow_id, {"hub": DEMO_EZLO_SERIAL, "connection": connection})
+        if connection == "local":
+            if result.get("step_id") != "ezlo_local":
+                raise DemoError(f"unexpected Ezlo step: {result}")
+            result = await self.flow_step(flow_id, {"host": "127.0.0.1"})
         if result.get("type") != "create_entry":
             raise DemoError(f"the Ezlo flow did not create an entry: {result}")
         return result

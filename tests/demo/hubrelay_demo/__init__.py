@@ -1,5 +1,8 @@
 """Point HubRelay's Ezlo cloud at the demo's simulated MMS cloud, relay and hub.
 
+The soak run (`scripts/soak`) also uses it to shorten the reconnect delays, so that many faults fit
+into a bounded run; the demo keeps the real ones.
+
 Loaded only by `scripts/demo` and the browser test (``hubrelay_demo:`` in the demo's
 configuration.yaml, this folder linked into its custom_components). HubRelay itself always talks
 to the real Ezlo cloud; its endpoints are module settings that the tests change in-process, and
@@ -19,7 +22,10 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers import config_validation as cv
 from homeassistant.helpers.typing import ConfigType
 
-from custom_components.hubrelay import coordinator_ezlo
+from custom_components.hubrelay import coordinator, coordinator_ezlo, coordinator_vera
+from custom_components.hubrelay.protocols.ezlo import Backoff
+from custom_components.hubrelay.protocols.loxone import Timings
+from custom_components.hubrelay.protocols.vera import VeraTimings
 
 DOMAIN = "hubrelay_demo"
 #: Written by the demo next to configuration.yaml.
@@ -48,9 +54,21 @@ async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
     coordinator_ezlo.MMS_OPTIONS.update(endpoints["mms"])
     coordinator_ezlo.LOCAL_PORT = int(endpoints["local_port"])
     coordinator_ezlo.RELAY_SSL = relay_ssl
+    if timings := endpoints.get("timings"):
+        _apply_timings(timings)
     _LOGGER.warning(
         "HubRelay's Ezlo cloud is the demo's simulator at %s (local hub port %s)",
         endpoints["mms"].get("cloud_url"),
         coordinator_ezlo.LOCAL_PORT,
     )
     return True
+
+
+def _apply_timings(timings: dict[str, Any]) -> None:
+    """Replace the reconnect delays and timeouts of all three systems."""
+    coordinator.TIMINGS = Timings(**timings["loxone"])
+    ezlo = dict(timings["ezlo"])
+    ezlo["backoff"] = Backoff(**ezlo["backoff"])
+    coordinator_ezlo.SESSION_OPTIONS.update(ezlo)
+    coordinator_vera.TIMINGS = VeraTimings(**timings["vera"])
+    _LOGGER.warning("HubRelay runs with shortened delays for the soak: %s", timings)

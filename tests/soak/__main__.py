@@ -1,0 +1,49 @@
+"""`scripts/soak`: a long soak and chaos run with its figures (exit status 1 on any failure)."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import dataclasses
+from pathlib import Path
+import sys
+
+from tests.demo.stack import ROOT
+from tests.soak.run import SoakSettings, run_soak
+
+
+def main() -> None:
+    """Parse the command line, run, print the report."""
+    defaults = SoakSettings()
+    parser = argparse.ArgumentParser(prog="scripts/soak", description=__doc__)
+    parser.add_argument("--duration", type=float, default=600.0, help="seconds of load (600)")
+    parser.add_argument("--loxone-rate", type=float, default=defaults.loxone_rate)
+    parser.add_argument("--ezlo-rate", type=float, default=defaults.ezlo_rate)
+    parser.add_argument("--vera-rate", type=float, default=defaults.vera_rate)
+    parser.add_argument("--command-interval", type=float, default=defaults.command_interval)
+    parser.add_argument("--fault-interval", type=float, default=defaults.fault_interval)
+    parser.add_argument("--warmup", type=float, default=60.0, help="seconds before memory counts")
+    parser.add_argument("--memory-bound", type=float, default=defaults.memory_bound_mib)
+    parser.add_argument("--seed", type=int, default=defaults.seed)
+    parser.add_argument("--workdir", type=Path, default=ROOT / ".cache" / "soak")
+    args = parser.parse_args()
+    settings = dataclasses.replace(
+        defaults,
+        duration=args.duration,
+        loxone_rate=args.loxone_rate,
+        ezlo_rate=args.ezlo_rate,
+        vera_rate=args.vera_rate,
+        command_interval=args.command_interval,
+        fault_interval=args.fault_interval,
+        warmup=args.warmup,
+        memory_bound_mib=args.memory_bound,
+        seed=args.seed,
+    )
+    print(f"[soak] {settings}; Home Assistant in {args.workdir}/config", flush=True)
+    report = asyncio.run(run_soak(settings, args.workdir.resolve()))
+    print(report.render())
+    sys.exit(0 if report.ok else 1)
+
+
+if __name__ == "__main__":
+    main()

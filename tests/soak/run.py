@@ -1,0 +1,536 @@
+"""The soak and chaos run: all three simulated hubs, a real Home Assistant, load and faults.
+
+Value events flow at a steady rate, Home Assistant sends commands at a steady rate (through its
+WebSocket API, as the frontend does), and every few seconds one random fault from every
+simulator's knobs hits. After the run: every command reached its hub exactly once or failed with a
+clear error, every driven entity shows its hub's value, no entity is left unavailable, memory after
+warm-up stayed within a bound, and Home Assistant logged no unhandled exception or blocking call.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+import contextlib
+from dataclasses import dataclass, field
+from pathlib import Path
+import random
+import re
+import statistics
+import time
+from typing import Any
+
+import aiohttp
+
+from tests.demo.stack import (
+    LOGIN_PASSWORD,
+    LOGIN_USERNAME,
+    HomeAssistantApi,
+    HomeAssistantProcess,
+    free_port,
+    simulated_hubs,
+)
+from tests.soak.ha_client import CallOutcome, HaWebSocket
+from tests.soak.systems import HOLD_SECONDS, Fault, System, all_systems
+
+#: HubRelay's delays for the soak: the real ones divided by about ten, so that a fault's
+#: reconnect fits into seconds (the logic is the same; only the waiting is shorter).
+SOAK_TIMINGS: dict[str, Any] = {
+    "loxone": {
+        "http_timeout": 5.0,
+        "command_timeout": 5.0,
+        "keepalive_interval": 5.0,
+        "keepalive_timeout": 5.0,
+        "reconnect_min": 0.5,
+        "reconnect_max": 3.0,
+        "long_backoff": 3.0,
+        "out_of_service_delay": 3.0,
+    },
+    "ezlo": {
+        "request_timeout": 5.0,
+        "connect_timeout": 5.0,
+        "keepalive_interval": 5.0,
+        "backoff": {"initial": 0.5, "maximum": 3.0, "jitter": 0.2},
+    },
+    "vera": {
+        "request_timeout": 5.0,
+        "poll_timeout": 5.0,
+        "minimum_delay": 0.05,
+        "reload_retry_delay": 0.5,
+        "backoff_initial": 0.5,
+        "backoff_max": 3.0,
+    },
+}
+#: Error codes of the WebSocket API that carry a message meant for the user.
+CLEAR_ERRORS = frozenset({"home_assistant_error", "service_validation_error"})
+#: Lines in Home Assistant's log that mean something went unhandled or blocked the loop.
+LOG_PROBLEMS = re.compile(
+    r"Traceback|Task exception was never retrieved|Error doing job|Exception in callback"
+    r"|Detected blocking call|was never awaited|Unclosed|Unhandled exception"
+)
+LOG_LINE = re.compile(r"^\S+ \S+ (?P<level>[A-Z]+) \((?P<thread>[^)]*)\) \[(?P<logger>[^\]]+)\]")
+
+
+@dataclass(frozen=True, slots=True)
+class SoakSettings:
+    """How long and how hard; the defaults are the short run of the test suite."""
+
+    duration: float = 45.0
+    loxone_rate: float = 200.0
+    ezlo_rate: float = 40.0
+    vera_rate: float = 10.0
+    command_interval: float = 0.5
+    fault_interval: float = 2.0
+    recovery_timeout: float = 60.0
+    settle_timeout: float = 60.0
+    warmup: float = 15.0
+    memory_bound_mib: float = 48.0
+    loop_lag_bound: float = 5.0
+    seed: int = 2026
+
+    def rate(self, system: str) -> float:
+        """Value events per second for `system`."""
+        rates = {"loxone": self.loxone_rate, "ezlo": self.ezlo_rate, "vera": self.vera_rate}
+        return rates[system]
+
+
+@dataclass(slots=True)
+class Sent:
+    """One command as sent and how it ended.
+
+    `unavailable`: the entity was unavailable at some point while Home Assistant handled the
+    call. Home Assistant then skips the entity (it logs "Referenced entities ... are missing or
+    not currently available") and the call still succeeds, so such a command may not arrive.
+    """
+
+    value: float
+    outcome: CallOutcome
+    unavailable: bool = False
+
+    @property
+    def may_be_missing(self) -> bool:
+        """Failed, or skipped by Home Assistant because the entity was unavailable."""
+        return not self.outcome.ok or self.unavailable
+
+
+@dataclass(slots=True)
+class FaultRun:
+    """One injected fault and how long until a change made after it showed in Home Assistant."""
+
+    system: str
+    name: str
+    recovery: float | None
+
+
+@dataclass(slots=True)
+class SoakReport:
+    """Figures and failures of one run."""
+
+    settings: SoakSettings
+    events: dict[str, int] = field(default_factory=dict)
+    state_events: int = 0
+    sent: dict[str, list[Sent]] = field(default_factory=dict)
+    delivered: dict[str, int] = field(default_factory=dict)
+    skipped: dict[str, int] = field(default_factory=dict)
+    faults: list[FaultRun] = field(default_factory=list)
+    memory: list[tuple[float, float]] = field(default_factory=list)
+    pings: list[float] = field(default_factory=list)
+    settle_seconds: float | None = None
+    log_counts: dict[str, int] = field(default_factory=dict)
+    failures: list[str] = field(default_factory=list)
+    elapsed: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        """True when every check passed."""
+        return not self.failures
+
+    def memory_growth(self) -> tuple[float, float, float] | None:
+        """(after warm-up, at the end, growth) in MiB, medians of the first and last 10 s."""
+        after = [(t, m) for t, m in self.memory if t >= self.settings.warmup]
+        if len(after) < 4:
+            return None
+        start = after[0][0]
+        end = after[-1][0]
+        first = statistics.median(m for t, m in after if t <= start + 10.0)
+        last = statistics.median(m for t, m in after if t >= end - 10.0)
+        return first, last, last - first
+
+    def render(self) -> str:
+        """The figures as the soak prints them."""
+        lines = [f"soak: {self.elapsed:.0f} s of load and faults (seed {self.settings.seed})"]
+        for system, count in self.events.items():
+            sent = self.sent.get(system, [])
+            ok = sum(s.outcome.ok for s in sent)
+            lines.append(
+                f"  {system:7} {count:7d} value events ({self.settings.rate(system):.0f}/s), "
+                f"{len(sent)} commands: {ok} ok ({self.skipped.get(system, 0)} of them skipped "
+                f"by Home Assistant while the entity was unavailable), {len(sent) - ok} refused "
+                f"with a clear error, {self.delivered.get(system, 0)} reached the hub"
+            )
+        lines.append(f"  Home Assistant state changes seen: {self.state_events}")
+        lines.append(f"  faults: {len(self.faults)}")
+        for system in self.events:
+            times = sorted(f.recovery for f in self.faults if f.system == system and f.recovery)
+            if times:
+                lines.append(
+                    f"    {system:7} {len(times):3d} recovered: p50 {percentile(times, 50):.2f} s, "
+                    f"p99 {percentile(times, 99):.2f} s, max {times[-1]:.2f} s"
+                )
+        kinds: dict[str, list[float]] = {}
+        for fault in self.faults:
+            kinds.setdefault(fault.name, []).append(fault.recovery or float("nan"))
+        for name, times in sorted(kinds.items()):
+            lines.append(f"      {name}: {len(times)}x, median {statistics.median(times):.2f} s")
+        if growth := self.memory_growth():
+            first, last, delta = growth
+            lines.append(
+                f"  memory (Home Assistant RSS): {first:.1f} MiB after warm-up, {last:.1f} MiB "
+                f"at the end ({delta:+.1f} MiB; bound {self.settings.memory_bound_mib:.0f} MiB)"
+            )
+        if self.pings:
+            pings = sorted(self.pings)
+            lines.append(
+                f"  event loop (WebSocket ping): p50 {percentile(pings, 50) * 1000:.1f} ms, "
+                f"p99 {percentile(pings, 99) * 1000:.1f} ms, max {pings[-1] * 1000:.1f} ms"
+            )
+        if self.settle_seconds is not None:
+            lines.append(f"  settled (every entity equal to its hub) {self.settle_seconds:.2f} s")
+        if self.log_counts:
+            counts = ", ".join(f"{k}: {v}" for k, v in sorted(self.log_counts.items()))
+            lines.append(f"  HubRelay log lines during the run: {counts}")
+        lines.append("  result: " + ("OK" if self.ok else f"{len(self.failures)} FAILURES"))
+        lines.extend(f"    - {failure}" for failure in self.failures)
+        return "\n".join(lines)
+
+
+def percentile(values: list[float], pct: float) -> float:
+    """Nearest-rank percentile of sorted `values`."""
+    index = max(0, min(len(values) - 1, round(pct / 100 * len(values) + 0.5) - 1))
+    return values[index]
+
+
+def check_exactly_once(
+    system: str, sent: list[Sent], received: list[float]
+) -> tuple[list[str], list[int]]:
+    """Match what the hub received against what was sent, in order.
+
+    A command that succeeded while its entity was available must have arrived exactly once; one
+    that failed, or that Home Assistant skipped, may have arrived once or not at all. Consecutive
+    commands carry different values, so an arrival that matches neither the next command nor a
+    skippable one is a duplicate or a stray. Returns the problems and the positions of commands
+    that succeeded but were skipped (never arrived).
+    """
+    problems: list[str] = []
+    matched: set[int] = set()
+    index = 0
+    for position, value in enumerate(received):
+        while index < len(sent) and sent[index].value != value and sent[index].may_be_missing:
+            index += 1
+        if index == len(sent):
+            problems.append(f"{system}: the hub received {value:g} that no pending command sent")
+            break
+        if sent[index].value != value:
+            first = max(0, index - 3)
+            problems.append(
+                f"{system}: command #{index} ({sent[index].value:g}) succeeded but the hub "
+                f"received {value:g} next (lost or duplicated); sent from #{first}: "
+                f"{[s.value for s in sent[first : index + 5]]}, received from #{position}: "
+                f"{received[position : position + 5]}"
+            )
+            break
+        matched.add(index)
+        index += 1
+    else:
+        problems.extend(
+            f"{system}: command #{position} ({entry.value:g}) succeeded but never reached the hub"
+            for position, entry in enumerate(sent[index:], start=index)
+            if not entry.may_be_missing
+        )
+    problems.extend(
+        f"{system}: a command failed without a clear error "
+        f"({entry.outcome.code}: {entry.outcome.message!r})"
+        for entry in sent
+        if not entry.outcome.ok
+        and (entry.outcome.code not in CLEAR_ERRORS or not entry.outcome.message)
+    )
+    skipped = [i for i, entry in enumerate(sent) if entry.outcome.ok and i not in matched]
+    return problems, skipped
+
+
+def skip_warnings(log: str, entity_id: str) -> int:
+    """How often Home Assistant logged that it skipped `entity_id` (missing or unavailable)."""
+    return sum(
+        1
+        for line in log.splitlines()
+        if "are missing or not currently available" in line and entity_id in line
+    )
+
+
+def rss_mib(pid: int) -> float | None:
+    """Resident memory of a process in MiB (Linux)."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return None
+    match = re.search(r"^VmRSS:\s+(\d+) kB", status, re.MULTILINE)
+    return int(match.group(1)) / 1024 if match else None
+
+
+class Soak:
+    """One run against a Home Assistant already set up with the three hubs."""
+
+    def __init__(
+        self,
+        settings: SoakSettings,
+        systems: list[System],
+        ws: HaWebSocket,
+        hass_pid: int,
+    ) -> None:
+        """Prepare the load, the faults and the report."""
+        self.settings = settings
+        self.systems = systems
+        self.ws = ws
+        self.hass_pid = hass_pid
+        self.rng = random.Random(settings.seed)
+        self.report = SoakReport(settings)
+        self._start = 0.0
+        self._deadline = 0.0
+
+    def _running(self) -> bool:
+        return time.monotonic() < self._deadline
+
+    async def run(self) -> SoakReport:
+        """Load, faults and probes for `duration` seconds, then settle and check."""
+        self._start = time.monotonic()
+        self._deadline = self._start + self.settings.duration
+        for system in self.systems:
+            self.report.sent[system.name] = []
+        async with asyncio.TaskGroup() as group:
+            for system in self.systems:
+                group.create_task(self._generate(system))
+                group.create_task(self._commands(system))
+            group.create_task(self._faults())
+            group.create_task(self._probe())
+        self.report.elapsed = time.monotonic() - self._start
+        for system in self.systems:
+            system.restore_all()
+        await self._settle()
+        for system in self.systems:
+            self.report.events[system.name] = system.events
+        self.report.state_events = self.ws.state_events
+        self._check_memory()
+        if self.report.pings and max(self.report.pings) > self.settings.loop_lag_bound:
+            self.report.failures.append(
+                f"Home Assistant's event loop answered a ping after {max(self.report.pings):.1f} s"
+            )
+        return self.report
+
+    async def _generate(self, system: System) -> None:
+        tick = 0.05
+        owed = 0.0
+        rate = self.settings.rate(system.name)
+        rng = random.Random(self.rng.random())
+        while self._running():
+            owed += rate * tick
+            count = int(owed)
+            owed -= count
+            if count:
+                system.generate(rng, count)
+            await asyncio.sleep(tick)
+
+    async def _commands(self, system: System) -> None:
+        index = 0
+        while self._running():
+            command = system.command(index)
+            index += 1
+            entity_id = system.command_entity
+            before = (self.ws.unavailable(entity_id), self.ws.went_unavailable.get(entity_id, 0))
+            try:
+                outcome = await self.ws.call_service(
+                    command.domain, command.service, command.data, seconds=60.0
+                )
+            except TimeoutError:
+                outcome = CallOutcome(ok=False, code="timeout", message="no answer in 60 s")
+            after = (self.ws.unavailable(entity_id), self.ws.went_unavailable.get(entity_id, 0))
+            unavailable = before[0] or after[0] or before[1] != after[1]
+            self.report.sent[system.name].append(Sent(command.value, outcome, unavailable))
+            await asyncio.sleep(max(0.0, self.settings.command_interval - outcome.seconds))
+
+    async def _faults(self) -> None:
+        marker = 1000
+        while True:
+            await asyncio.sleep(self.settings.fault_interval)
+            if not self._running():
+                return
+            system = self.rng.choice(self.systems)
+            fault = self.rng.choice(system.faults)
+            marker += 1
+            self.report.faults.append(await self._inject(system, fault, float(marker)))
+
+    async def _inject(self, system: System, fault: Fault, marker: float) -> FaultRun:
+        started = time.monotonic()
+        await fault.inject()
+        restore = fault.restore
+        restoring = None
+        if restore is not None:
+
+            async def later() -> None:
+                await asyncio.sleep(HOLD_SECONDS)
+                await restore()
+
+            restoring = asyncio.create_task(later())
+        system.set_marker(marker)
+        shown = self._shows(system.marker_entity, marker)
+        recovery: float | None = None
+        with contextlib.suppress(TimeoutError):
+            await wait_until(shown, self.settings.recovery_timeout)
+            recovery = time.monotonic() - started
+        if restoring is not None:
+            await restoring
+        if recovery is None:
+            self.report.failures.append(
+                f"{fault.name}: Home Assistant did not show a change made after it within "
+                f"{self.settings.recovery_timeout:.0f} s"
+            )
+        return FaultRun(system.name, fault.name, recovery)
+
+    def _shows(self, entity_id: str, value: float) -> Callable[[], bool]:
+        def shown() -> bool:
+            state = self.ws.states.get(entity_id)
+            try:
+                return state is not None and float(state["state"]) == value
+            except ValueError:
+                return False
+
+        return shown
+
+    async def _probe(self) -> None:
+        last_memory = -10.0
+        while self._running():
+            self.report.pings.append(await self.ws.ping())
+            now = time.monotonic() - self._start
+            if now - last_memory >= 2.0 and (rss := rss_mib(self.hass_pid)) is not None:
+                self.report.memory.append((now, rss))
+                last_memory = now
+            await asyncio.sleep(0.5)
+
+    async def _settle(self) -> None:
+        started = time.monotonic()
+
+        def mismatches() -> list[str]:
+            wrong = []
+            for system in self.systems:
+                for entity_id, check in system.truths.items():
+                    state = self.ws.states.get(entity_id)
+                    if state is None or not check(state):
+                        shown = None if state is None else state.get("state")
+                        wrong.append(f"{entity_id} shows {shown!r}")
+            return wrong
+
+        try:
+            await wait_until(lambda: not mismatches(), self.settings.settle_timeout)
+        except TimeoutError:
+            self.report.failures.append(
+                "not settled: "
+                + "; ".join(mismatches())
+                + f" after {self.settings.settle_timeout:.0f} s"
+            )
+        else:
+            self.report.settle_seconds = time.monotonic() - started
+
+    def _check_memory(self) -> None:
+        growth = self.report.memory_growth()
+        if growth is not None and growth[2] > self.settings.memory_bound_mib:
+            self.report.failures.append(
+                f"Home Assistant grew by {growth[2]:.1f} MiB after warm-up "
+                f"(bound {self.settings.memory_bound_mib:.0f} MiB)"
+            )
+
+
+async def wait_until(condition: Callable[[], bool], seconds: float) -> None:
+    """Poll `condition` every 20 ms until it holds (TimeoutError after `seconds`)."""
+    async with asyncio.timeout(seconds):
+        while not condition():
+            await asyncio.sleep(0.02)
+
+
+def scan_log(text: str, report: SoakReport) -> None:
+    """Count HubRelay's log lines by level and fail on anything unhandled or blocking."""
+    problems: list[str] = []
+    for line in text.splitlines():
+        if LOG_PROBLEMS.search(line):
+            problems.append(line.strip()[:300])
+        match = LOG_LINE.match(line)
+        if match and match["logger"].startswith("custom_components.hubrelay"):
+            key = match["level"]
+            report.log_counts[key] = report.log_counts.get(key, 0) + 1
+    report.failures.extend(f"Home Assistant log: {line}" for line in problems[:20])
+
+
+def unavailable_entities(ws: HaWebSocket, registry: list[dict[str, Any]]) -> list[str]:
+    """HubRelay entities that are unavailable (after settling, none should be)."""
+    ours = {e["entity_id"] for e in registry if e.get("platform") == "hubrelay"}
+    return sorted(
+        entity_id
+        for entity_id in ours
+        if (state := ws.states.get(entity_id)) is not None and state["state"] == "unavailable"
+    )
+
+
+async def run_soak(settings: SoakSettings, workdir: Path) -> SoakReport:
+    """Start the simulators and Home Assistant, add the three hubs, soak, check, stop."""
+    async with simulated_hubs(generator_interval=None) as hubs:
+        systems = all_systems(hubs)
+        hass = HomeAssistantProcess(workdir / "config", free_port(), hubs, timings=SOAK_TIMINGS)
+        try:
+            await hass.start()
+            async with aiohttp.ClientSession() as session:
+                api = HomeAssistantApi(session, hass.base_url)
+                token = await api.onboard(LOGIN_USERNAME, LOGIN_PASSWORD)
+                await api.remove_onboarding_extras()
+                await api.add_miniserver(hubs.miniserver)
+                await api.add_ezlo("relay")
+                await api.add_vera_local(hubs.vera)
+                ws = HaWebSocket(session, hass.base_url, token)
+                await ws.connect()
+                try:
+                    return await _soak(settings, systems, ws, hass)
+                finally:
+                    await ws.close()
+        finally:
+            await hass.stop()
+
+
+async def _soak(
+    settings: SoakSettings, systems: list[System], ws: HaWebSocket, hass: HomeAssistantProcess
+) -> SoakReport:
+    wanted = [entity for system in systems for entity in system.truths]
+    try:
+        await wait_until(lambda: all(e in ws.states for e in wanted), 60.0)
+    except TimeoutError:
+        missing = [e for e in wanted if e not in ws.states]
+        raise RuntimeError(f"Home Assistant never showed {missing}") from None
+    log_offset = hass.output.stat().st_size
+    soak = Soak(settings, systems, ws, hass.pid)
+    report = await soak.run()
+    registry = await ws.entity_registry()
+    if unavailable := unavailable_entities(ws, registry):
+        report.failures.append(f"unavailable after the run: {', '.join(unavailable)}")
+    with hass.output.open(errors="replace") as output:
+        output.seek(log_offset)
+        log = output.read()
+    scan_log(log, report)
+    for system in systems:
+        received = system.delivered()
+        report.delivered[system.name] = len(received)
+        problems, skipped = check_exactly_once(system.name, report.sent[system.name], received)
+        report.failures += problems
+        report.skipped[system.name] = len(skipped)
+        warned = skip_warnings(log, system.command_entity)
+        if len(skipped) > warned:
+            report.failures.append(
+                f"{system.name}: {len(skipped)} commands were skipped but Home Assistant "
+                f"reported only {warned} (a silent drop)"
+            )
+    return report

@@ -1,0 +1,20 @@
+"""The short soak of the test suite: 45 s of load and faults on all three hubs at once."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.soak.run import SoakSettings, run_soak
+
+pytestmark = pytest.mark.soak
+
+
+async def test_short_soak(tmp_path: Path) -> None:
+    """No command lost or duplicated, everything converges, nothing leaks or goes unhandled."""
+    report = await run_soak(SoakSettings(), tmp_path)
+    print(report.render())
+    assert report.faults, "no fault was injected"
+    assert all(report.events.values()), report.events
+    assert report.ok, report.render()
