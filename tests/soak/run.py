@@ -1,7 +1,7 @@
 """The soak and chaos run: all three simulated hubs, a real Home Assistant, load and faults.
 
 Value events flow at a steady rate, Home Assistant sends commands at a steady rate (through its
-WebSocket API, as the frontend does), and every few seconds one random fault from every
+WebSocket API, as the frontend does), and every second or so one fault from every
 simulator's knobs hits. After the run: every command reached its hub exactly once or failed with a
 clear error, every driven entity shows its hub's value, no entity is left unavailable, memory after
 warm-up stayed within a bound, and Home Assistant logged no unhandled exception or blocking call.
@@ -80,7 +80,7 @@ class SoakSettings:
     ezlo_rate: float = 40.0
     vera_rate: float = 10.0
     command_interval: float = 0.5
-    fault_interval: float = 2.0
+    fault_interval: float = 1.0
     recovery_timeout: float = 60.0
     settle_timeout: float = 60.0
     warmup: float = 15.0
@@ -358,13 +358,17 @@ class Soak:
             await asyncio.sleep(max(0.0, self.settings.command_interval - outcome.seconds))
 
     async def _faults(self) -> None:
+        """Every fault of every system once per round, in a random order each round."""
         marker = 1000
+        deck: list[tuple[System, Fault]] = []
         while True:
             await asyncio.sleep(self.settings.fault_interval)
             if not self._running():
                 return
-            system = self.rng.choice(self.systems)
-            fault = self.rng.choice(system.faults)
+            if not deck:
+                deck = [(system, fault) for system in self.systems for fault in system.faults]
+                self.rng.shuffle(deck)
+            system, fault = deck.pop()
             marker += 1
             self.report.faults.append(await self._inject(system, fault, float(marker)))
 
