@@ -88,7 +88,10 @@ async def async_resolve_endpoint(hass: HomeAssistant, data: Mapping[str, Any]) -
     host = str(data[CONF_HOST]).strip()
     if is_serial(host):
         address = await resolve_cloud_dns(
-            async_get_clientsession(hass), host, base_url=CLOUD_DNS_URL
+            async_get_clientsession(hass),
+            host,
+            base_url=CLOUD_DNS_URL,
+            http_timeout=TIMINGS.http_timeout,
         )
         return address.endpoint(verify_tls=data.get(CONF_VERIFY_TLS, True))
     return build_endpoint(data)

@@ -1,9 +1,9 @@
 """Shared by the bad-input config-flow tests: servers that are not hubs, and the checks.
 
 The servers are what a mistyped address or port answers with: a printer's web page, a 404, some
-other API's JSON, a WebSocket that speaks another protocol, a port that accepts and hangs up, and
-one that accepts and never answers. Each flow test points a field at one of them and expects a
-clear form error within a bounded time.
+other API's JSON, a WebSocket that speaks another protocol, a port that accepts and hangs up, one
+that accepts and never answers, and one where nothing listens. Each flow test points a field at
+one of them and expects a clear form error within a bounded time.
 """
 
 from __future__ import annotations
@@ -34,7 +34,7 @@ SUBMIT_LIMIT = 5.0
 HTTP_KINDS = ("html", "not_found", "wrong_json", "json_list", "garbage_ws", "json_rpc_ws")
 #: Raw TCP servers: accept and hang up at once, or accept and never say a word.
 TCP_KINDS = ("closes", "silent")
-#: No server at all: the connection is refused.
+#: Every kind, and a port where nothing listens (the connection is refused).
 KINDS = (*HTTP_KINDS, *TCP_KINDS, "nothing_listens")
 
 HTML = "<!doctype html><html><head><title>Router</title></head><body>Log in</body></html>"

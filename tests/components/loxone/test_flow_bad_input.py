@@ -191,6 +191,18 @@ async def test_form_tidies_what_it_can(
     assert entry.data[CONF_USERNAME] == "admin"
 
 
+async def test_form_fields_with_defaults_may_be_left_out(
+    hass: HomeAssistant, user_flow: tuple[str, dict[str, Any]]
+) -> None:
+    """The TLS switches are filled in by the schema (plain HTTP, verify) when not sent."""
+    flow_id, good = user_flow
+    entry = await finish(
+        hass, flow_id, with_changes(good, {CONF_USE_TLS: MISSING, CONF_VERIFY_TLS: MISSING})
+    )
+    assert entry.data[CONF_USE_TLS] is False
+    assert entry.data[CONF_VERIFY_TLS] is True
+
+
 # -- the Loxone form: unreachable and not a Miniserver ----------------------------------------
 
 
@@ -218,6 +230,26 @@ async def test_form_server_that_is_not_a_miniserver(
     async with impostor(kind, upstream=miniserver.base_url) as port:
         result = await submit(hass, flow_id, {**good, CONF_PORT: port})
     assert_form_errors(result, "loxone", {"base": "cannot_connect"})
+    assert_nothing_stored(hass)
+    await finish(hass, flow_id, good)
+
+
+@pytest.mark.parametrize("kind", KINDS)
+async def test_form_cloud_dns_that_is_not_cloud_dns(
+    hass: HomeAssistant,
+    monkeypatch: pytest.MonkeyPatch,
+    user_flow: tuple[str, dict[str, Any]],
+    kind: str,
+) -> None:
+    """A serial in the host field asks CloudDNS; whatever else answers there is `cloud_dns`,
+    except silence, which the library reports as a timeout (`cannot_connect`).
+    """
+    flow_id, good = user_flow
+    async with impostor(kind) as port:
+        monkeypatch.setattr(coordinator_module, "CLOUD_DNS_URL", f"http://127.0.0.1:{port}/")
+        result = await submit(hass, flow_id, {**good, CONF_HOST: "504F94A0B1C2"})
+    error = "cannot_connect" if kind == "silent" else "cloud_dns"
+    assert_form_errors(result, "loxone", {"base": error})
     assert_nothing_stored(hass)
     await finish(hass, flow_id, good)
 
