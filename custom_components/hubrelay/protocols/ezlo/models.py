@@ -91,7 +91,10 @@ def _flag(data: JsonObject, key: str, default: bool = False) -> bool:
 def _number(value: object) -> float | None:
     if isinstance(value, bool) or not isinstance(value, int | float):
         return None
-    number = float(value)
+    try:
+        number = float(value)
+    except OverflowError:  # an integer beyond any float, e.g. 400 digits of JSON
+        return None
     return number if math.isfinite(number) else None
 
 

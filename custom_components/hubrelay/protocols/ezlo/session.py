@@ -526,10 +526,11 @@ class EzloHubSession:
             items = await self._require_api().items([device.id])
         except EzloError as err:
             _LOGGER.debug("could not load the items of new device %s: %s", device.id, err)
-        else:
-            self._items.update((item.id, item) for item in items)
-        if device.id in self._devices:
-            self._added_listeners.fire(self._devices[device.id])
+            items = []
+        if device.id not in self._devices:
+            return  # removed while its items were loading: they must not outlive it
+        self._items.update((item.id, item) for item in items)
+        self._added_listeners.fire(self._devices[device.id])
 
     async def _reload_rooms(self) -> None:
         try:

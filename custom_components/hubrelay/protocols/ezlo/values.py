@@ -33,9 +33,15 @@ def _checked_range(item: Item, number: float) -> None:
 
 
 def _finite(item: Item, value: object) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
-        raise EzloValueError(f"{_describe(item)} needs a finite number")
-    return float(value)
+    if not isinstance(value, bool) and isinstance(value, int | float):
+        try:
+            number = float(value)
+        except OverflowError:  # an integer beyond any float
+            pass
+        else:
+            if math.isfinite(number):
+                return number
+    raise EzloValueError(f"{_describe(item)} needs a finite number")
 
 
 def _rgb(item: Item, value: object) -> dict[str, JsonValue]:

@@ -472,7 +472,7 @@ class MiniserverClient:
         payload = await connection.request_file("data/LoxAPP3.json")
         try:
             document = json.loads(payload)
-        except ValueError as err:
+        except (ValueError, RecursionError) as err:
             raise LoxoneProtocolError("the structure file is not JSON") from err
         if isinstance(document, dict) and "LL" in document:
             check_answer(ll_from_document(document), "the structure file download")

@@ -60,7 +60,61 @@ def _split_address(text: str, default_port: int) -> tuple[str, int]:
         port = rest.removeprefix(":")
     else:
         host, _, port = text.partition(":")
-    return host, int(port) if port.isdigit() else default_port
+    # ASCII digits only ("²".isdigit() is true), and few of them: `int` refuses thousands
+    number = port.isascii() and port.isdigit() and len(port) <= 5
+    return host, int(port) if number else default_port
+
+
+def _answer_code(value: object, status: int) -> int:
+    """Read the answer's `Code` (a number or a decimal string); fall back to the HTTP status."""
+    if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
+        return value
+    if isinstance(value, str) and value.isascii() and value.isdigit() and len(value) <= 9:
+        return int(value)
+    return status
+
+
+def _address(
+    text: str, default_port: int, use_tls: bool, serial: str, data_center: str
+) -> CloudAddress:
+    """Build the address, refusing one no URL can be made of (no host, port out of range)."""
+    host, port = _split_address(text, default_port)
+    address = CloudAddress(host, port, use_tls, serial, data_center)
+    problem = None if host and 0 < port < 65536 else "no host or no valid port"
+    if problem is None:
+        try:
+            address.endpoint()
+        except ValueError as err:
+            problem = str(err)
+    if problem is not None:
+        raise LoxoneCloudDNSError(f"CloudDNS gave an unusable address ({problem})", code=200)
+    return address
+
+
+def parse_cloud_dns_answer(
+    text: str, status: int, serial: str, *, prefer_tls: bool = True
+) -> CloudAddress:
+    """Read a CloudDNS answer (its body and HTTP status) for the Miniserver with this serial."""
+    try:
+        answer = json.loads(text)
+    except ValueError, RecursionError:
+        answer = None
+    if not isinstance(answer, dict):
+        raise LoxoneCloudDNSError(f"CloudDNS answered HTTP {status} without JSON", code=status)
+    code = _answer_code(answer.get("Code", status), status)
+    if code != 200:
+        meaning = _CODE_MEANINGS.get(code, "the Miniserver is not reachable through CloudDNS")
+        raise LoxoneCloudDNSError(f"{meaning} (CloudDNS code {code})", code=code)
+    data_center = str(answer.get("DataCenter") or DEFAULT_DYNDNS_DOMAIN)
+    https = answer.get("IPHTTPS")
+    plain = answer.get("IP")
+    if prefer_tls and isinstance(https, str) and https and answer.get("PortOpenHTTPS"):
+        return _address(https, 443, True, serial, data_center)
+    if isinstance(plain, str) and plain and answer.get("PortOpen"):
+        return _address(plain, 80, False, serial, data_center)
+    if isinstance(https, str) and https and answer.get("PortOpenHTTPS"):
+        return _address(https, 443, True, serial, data_center)
+    raise LoxoneCloudDNSError("CloudDNS knows the Miniserver but reports no open port", code=code)
 
 
 async def resolve_cloud_dns(
@@ -82,27 +136,4 @@ async def resolve_cloud_dns(
         raise LoxoneTimeoutError("CloudDNS did not answer in time") from err
     except aiohttp.ClientError as err:
         raise LoxoneCloudDNSError(f"cannot reach CloudDNS: {err}") from err
-    try:
-        answer = json.loads(text)
-    except ValueError:
-        answer = None
-    if not isinstance(answer, dict):
-        raise LoxoneCloudDNSError(f"CloudDNS answered HTTP {status} without JSON", code=status)
-    code = answer.get("Code", status)
-    code = int(code) if isinstance(code, (int, str)) and str(code).isdigit() else status
-    if code != 200:
-        meaning = _CODE_MEANINGS.get(code, "the Miniserver is not reachable through CloudDNS")
-        raise LoxoneCloudDNSError(f"{meaning} (CloudDNS code {code})", code=code)
-    data_center = str(answer.get("DataCenter") or DEFAULT_DYNDNS_DOMAIN)
-    https = answer.get("IPHTTPS")
-    plain = answer.get("IP")
-    if prefer_tls and isinstance(https, str) and https and answer.get("PortOpenHTTPS"):
-        host, port = _split_address(https, 443)
-        return CloudAddress(host, port, True, serial, data_center)
-    if isinstance(plain, str) and plain and answer.get("PortOpen"):
-        host, port = _split_address(plain, 80)
-        return CloudAddress(host, port, False, serial, data_center)
-    if isinstance(https, str) and https and answer.get("PortOpenHTTPS"):
-        host, port = _split_address(https, 443)
-        return CloudAddress(host, port, True, serial, data_center)
-    raise LoxoneCloudDNSError("CloudDNS knows the Miniserver but reports no open port", code=code)
+    return parse_cloud_dns_answer(text, status, serial, prefer_tls=prefer_tls)

@@ -12,7 +12,6 @@
 from __future__ import annotations
 
 import base64
-import binascii
 from collections.abc import Callable
 from enum import StrEnum
 import hashlib
@@ -22,6 +21,7 @@ import secrets
 from urllib.parse import quote
 
 from cryptography import x509
+from cryptography.exceptions import UnsupportedAlgorithm
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 from cryptography.hazmat.primitives.serialization import load_der_public_key
@@ -81,14 +81,14 @@ def load_public_key(text: str) -> rsa.RSAPublicKey:
     body = blocks[-1][1] if blocks else text
     try:
         der = base64.b64decode(_WHITESPACE.sub("", body), validate=True)
-    except binascii.Error as err:
+    except ValueError as err:  # binascii.Error, or text that is not even ASCII
         raise LoxoneProtocolError("the public key is not base64") from err
     try:
         key = load_der_public_key(der)
-    except ValueError:
+    except (ValueError, UnsupportedAlgorithm):
         try:
             key = x509.load_der_x509_certificate(der).public_key()
-        except ValueError as err:
+        except (ValueError, UnsupportedAlgorithm) as err:
             raise LoxoneProtocolError("no public key or certificate in the answer") from err
     if not isinstance(key, rsa.RSAPublicKey):
         raise LoxoneProtocolError("the Miniserver's public key is not an RSA key")
@@ -129,7 +129,7 @@ class AesSession:
         """Decrypt base64 ciphertext and drop the zero-byte padding."""
         try:
             data = base64.b64decode(_WHITESPACE.sub("", ciphertext), validate=True)
-        except binascii.Error as err:
+        except ValueError as err:  # binascii.Error, or text that is not even ASCII
             raise LoxoneProtocolError("encrypted answer is not base64") from err
         if not data or len(data) % AES_BLOCK:
             raise LoxoneProtocolError("encrypted answer is not a whole number of AES blocks")

@@ -20,6 +20,7 @@ from .errors import (
 )
 
 _VERSION_PART = re.compile(r"\d+")
+_MAX_VERSION_DIGITS = 18
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,7 +56,7 @@ def parse_ll(text: str) -> LLResponse:
     """Decode an `LL` answer; raise `LoxoneProtocolError` when it is not one."""
     try:
         document = json.loads(text)
-    except ValueError as err:
+    except (ValueError, RecursionError) as err:
         raise LoxoneProtocolError("answer is not JSON") from err
     return ll_from_document(document)
 
@@ -82,7 +83,7 @@ def parse_loose_object(value: Any) -> dict[str, Any]:
     for candidate in (value, value.replace("'", '"')):
         try:
             parsed = json.loads(candidate)
-        except ValueError:
+        except ValueError, RecursionError:
             continue
         if isinstance(parsed, dict):
             return parsed
@@ -90,8 +91,13 @@ def parse_loose_object(value: Any) -> dict[str, Any]:
 
 
 def parse_version(text: str) -> tuple[int, ...]:
-    """Turn "10.3.11.25" into (10, 3, 11, 25); missing parts are simply absent."""
-    return tuple(int(part) for part in _VERSION_PART.findall(text))
+    """Turn "10.3.11.25" into (10, 3, 11, 25); missing parts are simply absent.
+
+    A run of digits too long to be a version part is absent too (`int` refuses very long ones).
+    """
+    return tuple(
+        int(part) for part in _VERSION_PART.findall(text) if len(part) <= _MAX_VERSION_DIGITS
+    )
 
 
 def normalize_serial(serial: str) -> str:

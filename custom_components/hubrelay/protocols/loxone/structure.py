@@ -11,11 +11,14 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 import json
+import re
 from typing import Any
 
 from .errors import LoxoneProtocolError
 
 type StateRef = str | tuple[str, ...]
+
+_NUMBER = re.compile(r"-?\d+")
 
 
 def _text(data: Mapping[str, Any], key: str, default: str = "") -> str:
@@ -36,6 +39,18 @@ def _opt_int(data: Mapping[str, Any], key: str) -> int | None:
 def _dict(data: Mapping[str, Any], key: str) -> dict[str, Any]:
     value = data.get(key)
     return value if isinstance(value, dict) else {}
+
+
+def _numbered(data: Mapping[str, Any], key: str, kind: type) -> dict[int, Any]:
+    """Read an object keyed by numbers ("1", "-1"); entries with other keys are skipped."""
+    numbered: dict[int, Any] = {}
+    for name, value in _dict(data, key).items():
+        if isinstance(value, kind) and _NUMBER.fullmatch(name):
+            try:
+                numbered[int(name)] = value
+            except ValueError:  # thousands of digits: more than `int` reads from text
+                continue
+    return numbered
 
 
 @dataclass(frozen=True, slots=True)
@@ -215,16 +230,8 @@ class WeatherServer:
         return cls(
             states={k: v for k, v in _dict(data, "states").items() if isinstance(v, str)},
             formats={k: v for k, v in _dict(data, "format").items() if isinstance(v, str)},
-            weather_type_texts={
-                int(k): v
-                for k, v in _dict(data, "weatherTypeTexts").items()
-                if k.lstrip("-").isdigit() and isinstance(v, str)
-            },
-            field_types={
-                int(k): v
-                for k, v in _dict(data, "weatherFieldTypes").items()
-                if k.lstrip("-").isdigit() and isinstance(v, dict)
-            },
+            weather_type_texts=_numbered(data, "weatherTypeTexts", str),
+            field_types=_numbered(data, "weatherFieldTypes", dict),
         )
 
 
@@ -248,6 +255,14 @@ class LoxoneStructure:
         if not isinstance(data, dict) or not isinstance(data.get("msInfo"), dict):
             raise LoxoneProtocolError("not a structure file (no msInfo)")
         weather = data.get("weatherServer")
+        try:
+            controls = {
+                uuid: Control.from_json(uuid, control)
+                for uuid, control in _dict(data, "controls").items()
+                if isinstance(control, dict)
+            }
+        except RecursionError as err:
+            raise LoxoneProtocolError("the structure file nests sub-controls too deeply") from err
         return cls(
             last_modified=_text(data, "lastModified"),
             ms_info=MsInfo.from_json(data["msInfo"]),
@@ -261,19 +276,11 @@ class LoxoneStructure:
                 for uuid, cat in _dict(data, "cats").items()
                 if isinstance(cat, dict)
             },
-            controls={
-                uuid: Control.from_json(uuid, control)
-                for uuid, control in _dict(data, "controls").items()
-                if isinstance(control, dict)
-            },
+            controls=controls,
             global_states={
                 k: v for k, v in _dict(data, "globalStates").items() if isinstance(v, str)
             },
-            operating_modes={
-                int(k): v
-                for k, v in _dict(data, "operatingModes").items()
-                if k.lstrip("-").isdigit() and isinstance(v, str)
-            },
+            operating_modes=_numbered(data, "operatingModes", str),
             weather_server=WeatherServer.from_json(weather) if isinstance(weather, dict) else None,
             raw=data,
         )
@@ -283,7 +290,7 @@ class LoxoneStructure:
         """Decode and read the structure file's JSON text."""
         try:
             data = json.loads(text)
-        except ValueError as err:
+        except (ValueError, RecursionError) as err:
             raise LoxoneProtocolError("the structure file is not JSON") from err
         return cls.from_json(data)
 

@@ -30,6 +30,25 @@ class TokenPermission(IntEnum):
     APP = 4
 
 
+def _wire_text(value: object) -> str | None:
+    """Return a string that can be hashed and sent back (UTF-8 encodable), else None."""
+    if not isinstance(value, str):
+        return None
+    try:
+        value.encode()
+    except UnicodeEncodeError:  # a lone surrogate, which JSON can carry as an escape
+        return None
+    return value
+
+
+def _expiry(valid_until: int) -> datetime:
+    """Return the end of a token's life; `LoxoneProtocolError` when no date represents it."""
+    try:
+        return LOXONE_EPOCH + timedelta(seconds=valid_until)
+    except OverflowError as err:
+        raise LoxoneProtocolError(f"token validity {valid_until} is out of range") from err
+
+
 def uses_jwt(firmware: tuple[int, ...]) -> bool:
     """Tell whether the firmware wants getjwt/refreshjwt (10.2 and later; unknown counts as new)."""
     return not firmware or firmware >= JWT_MIN_FIRMWARE
@@ -48,8 +67,8 @@ class UserKey:
         """Read the value of a getkey2 / getvisusalt answer."""
         if not isinstance(value, dict):
             raise LoxoneProtocolError("getkey2 answer has no object value")
-        key, salt = value.get("key"), value.get("salt")
-        if not isinstance(key, str) or not isinstance(salt, str):
+        key, salt = _wire_text(value.get("key")), _wire_text(value.get("salt"))
+        if key is None or salt is None:
             raise LoxoneProtocolError("getkey2 answer lacks the key or the salt")
         return cls(key, salt, HashAlg.parse(value.get("hashAlg")))
 
@@ -73,7 +92,7 @@ class Token:
     @property
     def expires_at(self) -> datetime:
         """The end of the token's life as an aware UTC datetime."""
-        return LOXONE_EPOCH + timedelta(seconds=self.valid_until)
+        return _expiry(self.valid_until)
 
     def seconds_left(self, now: datetime) -> float:
         """Seconds until the token expires (negative when it already has)."""
@@ -92,10 +111,11 @@ class Token:
         """
         if not isinstance(value, dict):
             raise LoxoneProtocolError("token answer has no object value")
-        text = value.get("token", previous.token if previous else None)
+        text = _wire_text(value.get("token", previous.token if previous else None))
         valid_until = value.get("validUntil")
-        if not isinstance(text, str) or not text or not isinstance(valid_until, int):
+        if not text or not isinstance(valid_until, int):
             raise LoxoneProtocolError("token answer lacks the token or validUntil")
+        _expiry(valid_until)
         rights = value.get("tokenRights", previous.rights if previous else 0)
         return cls(
             token=text,
@@ -123,15 +143,19 @@ class Token:
     def from_dict(cls, data: dict[str, Any]) -> Token:
         """Rebuild a token persisted with `as_dict`."""
         try:
-            return cls(
+            token = cls(
                 token=str(data["token"]),
                 valid_until=int(data["valid_until"]),
                 rights=int(data.get("rights", 0)),
                 unsecure_pass=bool(data.get("unsecure_pass", False)),
                 hash_alg=HashAlg.parse(data.get("hash_alg")),
             )
-        except (KeyError, TypeError, ValueError) as err:
+        except (KeyError, TypeError, ValueError, OverflowError) as err:
             raise LoxoneProtocolError("stored token is incomplete") from err
+        if _wire_text(token.token) is None:
+            raise LoxoneProtocolError("stored token is not valid text")
+        _expiry(token.valid_until)
+        return token
 
     def __repr__(self) -> str:
         """Never show the token itself."""

@@ -40,6 +40,7 @@ from .errors import (
     MmsProtocolError,
     MmsTimeoutError,
 )
+from .fields import header_token
 from .identity import Identity, StoredIdentity
 from .models import AccountDevice, DeviceInfo, parse_account_devices
 from .password import password_hash
@@ -65,13 +66,16 @@ def server_url(server: str, scheme: str = "https") -> str:
 
 
 def _host(url: str) -> str:
-    return URL(url).host or url
+    try:
+        return URL(url).host or url
+    except ValueError:  # a server name from an answer that is no URL (the request will fail)
+        return url
 
 
 def _parse_json(body: str, what: str) -> Any:
     try:
         return json.loads(body)
-    except ValueError as err:
+    except (ValueError, RecursionError) as err:
         raise MmsProtocolError(f"{what}: the answer is not JSON") from err
 
 
@@ -240,7 +244,7 @@ class MmsClient:
         token = body.strip()
         if not token:
             raise MmsProtocolError(f"{what}: empty answer")
-        return token
+        return header_token(token, "session token")
 
     async def session_get(self, server: str, path: str) -> Any:
         """GET a JSON resource with this server's session token (``MMSSession``), retrying once."""

@@ -16,15 +16,15 @@ The keys are long-lived: the Home Assistant layer persists `HubLocalKeys` and on
 from __future__ import annotations
 
 import base64
-import binascii
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 import json
+import math
 import time
 from typing import Any
 
 from .errors import MmsCloudError, MmsDeviceNotFoundError, MmsProtocolError
-from .fields import optional_int, optional_str
+from .fields import header_token, optional_int, optional_str
 
 LEGACY_TO_CLOUD_PATH = "/mca-router/token/exchange/legacy-to-cloud/"
 API_REQUEST_PATH = "/v1/request"
@@ -45,7 +45,7 @@ class CloudToken:
         token = answer.get("token") if isinstance(answer, dict) else None
         if not isinstance(token, str) or not token:
             raise MmsProtocolError("the token exchange answer has no token")
-        return cls(token=token, expires_ts=_jwt_expiry(token))
+        return cls(token=header_token(token, "cloud token"), expires_ts=_jwt_expiry(token))
 
     def expires_within(self, seconds: float, *, now: float | None = None) -> bool:
         """Tell whether the token should be exchanged again (unknown expiry: never)."""
@@ -62,12 +62,16 @@ def _jwt_expiry(token: str) -> float | None:
     payload = parts[1] + "=" * (-len(parts[1]) % 4)
     try:
         claims = json.loads(base64.urlsafe_b64decode(payload))
-    except (binascii.Error, ValueError):
+    except ValueError, RecursionError:  # binascii.Error is a ValueError
         return None
     value = claims.get("expires_ts") if isinstance(claims, dict) else None
     if isinstance(value, bool) or not isinstance(value, int | float):
         return None
-    return float(value)
+    try:
+        expiry = float(value)
+    except OverflowError:  # an integer beyond any float: no usable expiry
+        return None
+    return expiry if math.isfinite(expiry) else None
 
 
 @dataclass(frozen=True, slots=True)

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+import re
 from typing import Any
 
 from .errors import MmsProtocolError
+
+_HEADER_UNSAFE = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")
+"""Control characters an HTTP header value must not carry (aiohttp refuses to send them)."""
 
 
 def optional_str(data: Mapping[str, Any], key: str) -> str | None:
@@ -34,7 +38,10 @@ def optional_int(data: Mapping[str, Any], key: str) -> int | None:
     if isinstance(value, int):
         return value
     if isinstance(value, str) and value.strip().lstrip("-").isdecimal():
-        return int(value)
+        try:
+            return int(value)
+        except ValueError:  # "--5", or more digits than `int` reads from text
+            return None
     return None
 
 
@@ -43,4 +50,11 @@ def required_int(data: Mapping[str, Any], key: str) -> int:
     value = optional_int(data, key)
     if value is None:
         raise MmsProtocolError(f"the MMS answer has no integer {key}")
+    return value
+
+
+def header_token(value: str, what: str) -> str:
+    """Return a token the cloud handed out if it can be sent back in a header, else raise."""
+    if _HEADER_UNSAFE.search(value):
+        raise MmsProtocolError(f"the MMS {what} holds control characters")
     return value

@@ -21,7 +21,7 @@ import time
 from typing import Any
 
 from .errors import MmsProtocolError
-from .fields import optional_str, required_int, required_str
+from .fields import header_token, optional_str, required_int, required_str
 
 HEADER_AUTH = "MMSAuth"
 HEADER_AUTH_SIGNATURE = "MMSAuthSig"
@@ -31,7 +31,7 @@ def decode_identity(token: str) -> dict[str, Any]:
     """Decode the base64 JSON inside an ``Identity`` (the token itself is never echoed)."""
     try:
         decoded = json.loads(base64.b64decode(token, validate=True))
-    except (binascii.Error, ValueError) as err:
+    except (binascii.Error, ValueError, RecursionError) as err:
         raise MmsProtocolError("the MMS identity is not base64 JSON") from err
     if not isinstance(decoded, dict):
         raise MmsProtocolError("the MMS identity is not a JSON object")
@@ -88,7 +88,7 @@ class Identity:
         data = decode_identity(stored.identity)
         return cls(
             token=stored.identity,
-            signature=stored.signature,
+            signature=header_token(stored.signature, "identity signature"),
             username=optional_str(data, "Username") or "",
             pk_account=required_int(data, "PK_Account"),
             pk_user=required_int(data, "PK_User"),

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from yarl import URL
 
-from .errors import VeraInvalidUrlError
+from .errors import VeraInvalidUrlError, VeraProtocolError
 
 LUUP_PORT = 3480
 DIRECT_PATH = "/data_request"
@@ -59,7 +59,11 @@ def local_data_request_urls(user_input: str) -> tuple[URL, ...]:
 def relay_data_request_url(relay: str, pk_device: str) -> URL:
     """Return the MMS relay's tunnel URL to a hub's ``data_request``.
 
-    ``relay`` is the ``Server_Relay`` host (or, for tests, a full ``http://host:port`` base).
+    ``relay`` is the ``Server_Relay`` host (or, for tests, a full ``http://host:port`` base);
+    one that makes no URL raises ``VeraProtocolError``.
     """
-    base = URL(relay if "://" in relay else f"https://{relay}")
-    return base.with_path(f"/relay/relay/relay/device/{pk_device}/port_3480/data_request")
+    try:
+        base = URL(relay if "://" in relay else f"https://{relay}")
+        return base.with_path(f"/relay/relay/relay/device/{pk_device}/port_3480/data_request")
+    except ValueError as err:
+        raise VeraProtocolError("MMS named a relay that is not a valid URL") from err

@@ -1,0 +1,1 @@
+"""Fuzzing: Hypothesis tests of every parser and message handler, plus atheris targets."""
