@@ -117,3 +117,13 @@ def test_client_uuid_form() -> None:
     first, second = new_client_uuid(), new_client_uuid()
     assert [len(part) for part in first.split("-")] == [8, 4, 4, 16]
     assert first != second
+
+
+def test_reprs_hide_the_token_key_and_salt() -> None:
+    """A logged or printed token or one-time key must not give the secrets away."""
+    token = Token("secret-jwt", 100, 4, False, HashAlg.SHA256)
+    key = UserKey.from_value({"key": "6b6579ab", "salt": "73616c74cd", "hashAlg": "SHA256"})
+    assert "secret-jwt" not in repr(token)
+    assert "6b6579ab" not in repr(key)
+    assert "73616c74cd" not in repr(key)
+    assert "SHA256" in repr(key)

@@ -8,7 +8,7 @@ an HMAC of the token keyed with a fresh one-time key. `validUntil` counts second
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from enum import IntEnum
 import secrets
@@ -58,8 +58,8 @@ def uses_jwt(firmware: tuple[int, ...]) -> bool:
 class UserKey:
     """The one-time key, the user's salt and hash algorithm (getkey2 or getvisusalt)."""
 
-    key: str
-    salt: str
+    key: str = field(repr=False)
+    salt: str = field(repr=False)
     hash_alg: HashAlg
 
     @classmethod
@@ -83,7 +83,7 @@ class UserKey:
 class Token:
     """A token granted by the Miniserver, with what is needed to use it again later."""
 
-    token: str
+    token: str = field(repr=False)
     valid_until: int
     rights: int
     unsecure_pass: bool
