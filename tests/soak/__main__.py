@@ -4,12 +4,23 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import dataclasses
 from pathlib import Path
+import signal
 import sys
 
 from tests.demo.stack import ROOT
-from tests.soak.run import SoakSettings, run_soak
+from tests.soak.run import SoakReport, SoakSettings, run_soak
+
+
+async def soak(settings: SoakSettings, workdir: Path) -> SoakReport:
+    """Run until done; Ctrl-C or SIGTERM stop Home Assistant and the simulators in order."""
+    task = asyncio.current_task()
+    if task is not None:
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            asyncio.get_running_loop().add_signal_handler(signum, task.cancel)
+    return await run_soak(settings, workdir)
 
 
 def main() -> None:
@@ -40,9 +51,12 @@ def main() -> None:
         seed=args.seed,
     )
     print(f"[soak] {settings}; Home Assistant in {args.workdir}/config", flush=True)
-    report = asyncio.run(run_soak(settings, args.workdir.resolve()))
-    print(report.render())
-    sys.exit(0 if report.ok else 1)
+    with contextlib.suppress(KeyboardInterrupt, asyncio.CancelledError):
+        report = asyncio.run(soak(settings, args.workdir.resolve()))
+        print(report.render())
+        sys.exit(0 if report.ok else 1)
+    print("[soak] interrupted")
+    sys.exit(130)
 
 
 if __name__ == "__main__":

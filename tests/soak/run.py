@@ -188,6 +188,10 @@ class SoakReport:
                 f"  memory (Home Assistant RSS): {first:.1f} MiB after warm-up, {last:.1f} MiB "
                 f"at the end ({delta:+.1f} MiB; bound {self.settings.memory_bound_mib:.0f} MiB)"
             )
+        if self.memory:
+            step = max(1, len(self.memory) // 8)
+            timeline = ", ".join(f"{t:.0f} s {m:.0f}" for t, m in self.memory[::step])
+            lines.append(f"    timeline (MiB): {timeline}")
         if self.pings:
             pings = sorted(self.pings)
             lines.append(
@@ -362,7 +366,8 @@ class Soak:
         marker = 1000
         deck: list[tuple[System, Fault]] = []
         while True:
-            await asyncio.sleep(self.settings.fault_interval)
+            remaining = self._deadline - time.monotonic()
+            await asyncio.sleep(max(0.0, min(self.settings.fault_interval, remaining)))
             if not self._running():
                 return
             if not deck:
