@@ -195,14 +195,17 @@ class HomeAssistantProcess:
         hubs: SimulatedHubs,
         *,
         timings: dict[str, Any] | None = None,
+        trace_memory: bool = False,
     ) -> None:
         """Prepare to run Home Assistant from `config_dir` on `port`, pointed at `hubs`.
 
-        `timings` (see tests/demo/hubrelay_demo) shortens HubRelay's reconnect delays.
+        `timings` (see tests/demo/hubrelay_demo) shortens HubRelay's reconnect delays;
+        `trace_memory` starts Python's tracemalloc in Home Assistant (for the soak's leak check).
         """
         self.config_dir = config_dir
         self.hubs = hubs
         self.timings = timings
+        self.trace_memory = trace_memory
         self.port = port
         self.base_url = f"http://127.0.0.1:{port}"
         self.output = config_dir / "hass-output.log"
@@ -226,6 +229,7 @@ class HomeAssistantProcess:
                 stdout=output,
                 stderr=asyncio.subprocess.STDOUT,
                 start_new_session=True,
+                env={**os.environ, "PYTHONTRACEMALLOC": "1"} if self.trace_memory else None,
             )
         deadline = time.monotonic() + startup_seconds
         async with aiohttp.ClientSession() as session:

@@ -84,7 +84,11 @@ class SoakSettings:
     recovery_timeout: float = 60.0
     settle_timeout: float = 60.0
     warmup: float = 15.0
-    memory_bound_mib: float = 48.0
+    #: Growth allowed after warm-up of the memory HubRelay's own code holds (tracemalloc).
+    hubrelay_memory_bound_mib: float = 0.25
+    #: Growth allowed of Home Assistant's whole RSS (a gross-leak guard: Home Assistant itself
+    #: grows by a few MiB a minute at these event rates, with or without HubRelay).
+    rss_bound_mib: float = 128.0
     loop_lag_bound: float = 5.0
     seed: int = 2026
 
@@ -134,6 +138,10 @@ class SoakReport:
     skipped: dict[str, int] = field(default_factory=dict)
     faults: list[FaultRun] = field(default_factory=list)
     memory: list[tuple[float, float]] = field(default_factory=list)
+    hubrelay_memory: list[tuple[float, float]] = field(default_factory=list)
+    #: RSS samples before this time are left out: the first tracemalloc snapshot (about 100 MiB
+    #: of temporaries) raises the RSS once, and that is no growth.
+    rss_from: float = 0.0
     pings: list[float] = field(default_factory=list)
     settle_seconds: float | None = None
     log_counts: dict[str, int] = field(default_factory=dict)
@@ -145,16 +153,14 @@ class SoakReport:
         """True when every check passed."""
         return not self.failures
 
-    def memory_growth(self) -> tuple[float, float, float] | None:
-        """(after warm-up, at the end, growth) in MiB, medians of the first and last 10 s."""
-        after = [(t, m) for t, m in self.memory if t >= self.settings.warmup]
-        if len(after) < 4:
+    def growth(
+        self, samples: list[tuple[float, float]], since: float = 0.0
+    ) -> tuple[float, float, float] | None:
+        """(first, last, growth) in MiB of the samples after warm-up (and after `since`)."""
+        after = [m for t, m in samples if t >= max(since, self.settings.warmup)]
+        if len(after) < 2:
             return None
-        start = after[0][0]
-        end = after[-1][0]
-        first = statistics.median(m for t, m in after if t <= start + 10.0)
-        last = statistics.median(m for t, m in after if t >= end - 10.0)
-        return first, last, last - first
+        return after[0], after[-1], after[-1] - after[0]
 
     def render(self) -> str:
         """The figures as the soak prints them."""
@@ -182,11 +188,18 @@ class SoakReport:
             kinds.setdefault(fault.name, []).append(fault.recovery or float("nan"))
         for name, times in sorted(kinds.items()):
             lines.append(f"      {name}: {len(times)}x, median {statistics.median(times):.2f} s")
-        if growth := self.memory_growth():
+        if growth := self.growth(self.hubrelay_memory):
             first, last, delta = growth
             lines.append(
-                f"  memory (Home Assistant RSS): {first:.1f} MiB after warm-up, {last:.1f} MiB "
-                f"at the end ({delta:+.1f} MiB; bound {self.settings.memory_bound_mib:.0f} MiB)"
+                f"  memory held by HubRelay's code (tracemalloc): {first:.2f} MiB after warm-up, "
+                f"{last:.2f} MiB at the end ({delta:+.2f} MiB; bound "
+                f"{self.settings.hubrelay_memory_bound_mib:.2f} MiB)"
+            )
+        if growth := self.growth(self.memory, self.rss_from):
+            first, last, delta = growth
+            lines.append(
+                f"  Home Assistant RSS: {first:.1f} MiB after warm-up, {last:.1f} MiB at the "
+                f"end ({delta:+.1f} MiB; gross-leak bound {self.settings.rss_bound_mib:.0f} MiB)"
             )
         if self.memory:
             step = max(1, len(self.memory) // 8)
@@ -317,6 +330,9 @@ class Soak:
             group.create_task(self._faults())
             group.create_task(self._probe())
         self.report.elapsed = time.monotonic() - self._start
+        if (rss := rss_mib(self.hass_pid)) is not None:
+            self.report.memory.append((self.report.elapsed, rss))
+        await self._hubrelay_memory()
         for system in self.systems:
             system.restore_all()
         await self._settle()
@@ -415,14 +431,25 @@ class Soak:
         return shown
 
     async def _probe(self) -> None:
-        last_memory = -10.0
+        """Pings every 0.5 s, Home Assistant's RSS every 2 s, HubRelay's memory after warm-up."""
+        last_rss = -100.0
         while self._running():
             self.report.pings.append(await self.ws.ping())
             now = time.monotonic() - self._start
-            if now - last_memory >= 2.0 and (rss := rss_mib(self.hass_pid)) is not None:
+            if now - last_rss >= 2.0 and (rss := rss_mib(self.hass_pid)) is not None:
                 self.report.memory.append((now, rss))
-                last_memory = now
+                last_rss = now
+            if now >= self.settings.warmup and not self.report.hubrelay_memory:
+                await self._hubrelay_memory()
+                self.report.rss_from = time.monotonic() - self._start + 5.0
             await asyncio.sleep(0.5)
+
+    async def _hubrelay_memory(self) -> None:
+        """Sample what HubRelay's code holds (a tracemalloc snapshot inside Home Assistant)."""
+        answer = await self.ws.request({"type": "hubrelay_demo/memory"})
+        if answer.get("success"):
+            held = answer["result"]["hubrelay"] / 2**20
+            self.report.hubrelay_memory.append((time.monotonic() - self._start, held))
 
     async def _settle(self) -> None:
         started = time.monotonic()
@@ -449,11 +476,20 @@ class Soak:
             self.report.settle_seconds = time.monotonic() - started
 
     def _check_memory(self) -> None:
-        growth = self.report.memory_growth()
-        if growth is not None and growth[2] > self.settings.memory_bound_mib:
-            self.report.failures.append(
-                f"Home Assistant grew by {growth[2]:.1f} MiB after warm-up "
-                f"(bound {self.settings.memory_bound_mib:.0f} MiB)"
+        report, settings = self.report, self.settings
+        ours = report.growth(report.hubrelay_memory)
+        if ours is None:
+            report.failures.append("no memory sample of HubRelay after the warm-up")
+        elif ours[2] > settings.hubrelay_memory_bound_mib:
+            report.failures.append(
+                f"HubRelay's code holds {ours[2]:.2f} MiB more than after warm-up "
+                f"(bound {settings.hubrelay_memory_bound_mib:.2f} MiB)"
+            )
+        rss = report.growth(report.memory, report.rss_from)
+        if rss is not None and rss[2] > settings.rss_bound_mib:
+            report.failures.append(
+                f"Home Assistant's RSS grew by {rss[2]:.1f} MiB after warm-up "
+                f"(bound {settings.rss_bound_mib:.0f} MiB)"
             )
 
 
@@ -491,7 +527,9 @@ async def run_soak(settings: SoakSettings, workdir: Path) -> SoakReport:
     """Start the simulators and Home Assistant, add the three hubs, soak, check, stop."""
     async with simulated_hubs(generator_interval=None) as hubs:
         systems = all_systems(hubs)
-        hass = HomeAssistantProcess(workdir / "config", free_port(), hubs, timings=SOAK_TIMINGS)
+        hass = HomeAssistantProcess(
+            workdir / "config", free_port(), hubs, timings=SOAK_TIMINGS, trace_memory=True
+        )
         try:
             await hass.start()
             async with aiohttp.ClientSession() as session:

@@ -16,8 +16,10 @@ import json
 import logging
 from pathlib import Path
 import ssl
+import tracemalloc
 from typing import Any
 
+from homeassistant.components import websocket_api
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import config_validation as cv
 from homeassistant.helpers.typing import ConfigType
@@ -56,6 +58,7 @@ async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
     coordinator_ezlo.RELAY_SSL = relay_ssl
     if timings := endpoints.get("timings"):
         _apply_timings(timings)
+    websocket_api.async_register_command(hass, _memory)
     _LOGGER.warning(
         "HubRelay's Ezlo cloud is the demo's simulator at %s (local hub port %s)",
         endpoints["mms"].get("cloud_url"),
@@ -72,3 +75,29 @@ def _apply_timings(timings: dict[str, Any]) -> None:
     coordinator_ezlo.SESSION_OPTIONS.update(ezlo)
     coordinator_vera.TIMINGS = VeraTimings(**timings["vera"])
     _LOGGER.warning("HubRelay runs with shortened delays for the soak: %s", timings)
+
+
+#: Allocations made by HubRelay's own code lines (tracemalloc records the allocating line).
+HUBRELAY_CODE = tracemalloc.Filter(True, "*/custom_components/hubrelay/*")
+
+
+def _hubrelay_memory() -> dict[str, int]:
+    """Bytes still allocated by HubRelay's code, and by everything (blocking: a snapshot)."""
+    snapshot = tracemalloc.take_snapshot()
+    ours = snapshot.filter_traces([HUBRELAY_CODE])
+    return {
+        "hubrelay": sum(stat.size for stat in ours.statistics("filename")),
+        "traced": tracemalloc.get_traced_memory()[0],
+    }
+
+
+@websocket_api.websocket_command({"type": "hubrelay_demo/memory"})
+@websocket_api.async_response
+async def _memory(
+    hass: HomeAssistant, connection: websocket_api.ActiveConnection, msg: dict[str, Any]
+) -> None:
+    """Answer the soak's memory probe (needs PYTHONTRACEMALLOC=1)."""
+    if not tracemalloc.is_tracing():
+        connection.send_error(msg["id"], "not_tracing", "start Home Assistant with tracemalloc")
+        return
+    connection.send_result(msg["id"], await hass.async_add_executor_job(_hubrelay_memory))
