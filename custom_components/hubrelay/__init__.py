@@ -6,7 +6,11 @@ import logging
 
 from homeassistant.const import CONF_USERNAME, Platform
 from homeassistant.core import HomeAssistant
-from homeassistant.helpers import config_validation as cv, device_registry as dr
+from homeassistant.helpers import (
+    config_validation as cv,
+    device_registry as dr,
+    issue_registry as ir,
+)
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
 from homeassistant.helpers.storage import Store
 from homeassistant.helpers.typing import ConfigType
@@ -17,6 +21,7 @@ from .coordinator import (
     LoxoneCoordinator,
     async_resolve_endpoint,
     structure_store_key,
+    weak_password_issue_id,
 )
 from .data import HubRelayConfigEntry
 from .entity import control_device_id
@@ -117,6 +122,7 @@ async def async_remove_entry(hass: HomeAssistant, entry: HubRelayConfigEntry) ->
     """
     if _is_ezlo(entry) or _is_vera(entry):
         return
+    ir.async_delete_issue(hass, DOMAIN, weak_password_issue_id(entry.entry_id))
     await Store[dict[str, object]](hass, STORAGE_VERSION, structure_store_key(entry)).async_remove()
     client: MiniserverClient | None = None
     try:

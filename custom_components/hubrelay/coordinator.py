@@ -20,6 +20,7 @@ from homeassistant.exceptions import (
     HomeAssistantError,
     ServiceValidationError,
 )
+from homeassistant.helpers import issue_registry as ir
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
 from homeassistant.helpers.storage import Store
 
@@ -108,6 +109,11 @@ def build_endpoint(data: Mapping[str, Any]) -> Endpoint:
     )
 
 
+def weak_password_issue_id(entry_id: str) -> str:
+    """Repair issue id for a Miniserver user with a weak password."""
+    return f"weak_password_{entry_id}"
+
+
 class LoxoneCoordinator(HubCoordinator):
     """Own one Miniserver session for one config entry."""
 
@@ -187,6 +193,7 @@ class LoxoneCoordinator(HubCoordinator):
         self.structure = cast(LoxoneStructure, self.client.structure)
         self._available = True
         self._set_up = True
+        self._report_weak_password(Token.from_dict(self.entry.data[CONF_TOKEN]))
         self.entry.async_on_unload(self.client.add_connection_listener(self._connection_changed))
         self.entry.async_on_unload(
             self.hass.bus.async_listen_once(EVENT_HOMEASSISTANT_STOP, self._async_stop)
@@ -203,6 +210,27 @@ class LoxoneCoordinator(HubCoordinator):
         # Persist every renewed token: the password is not stored, so a lost token means reauth.
         self.hass.config_entries.async_update_entry(
             self.entry, data={**self.entry.data, CONF_TOKEN: token.as_dict()}
+        )
+        self._report_weak_password(token)
+
+    @callback
+    def _report_weak_password(self, token: Token) -> None:
+        """Raise a repair issue while the Miniserver flags the user's password as weak."""
+        issue_id = weak_password_issue_id(self.entry.entry_id)
+        if not token.unsecure_pass:
+            ir.async_delete_issue(self.hass, DOMAIN, issue_id)
+            return
+        ir.async_create_issue(
+            self.hass,
+            DOMAIN,
+            issue_id,
+            is_fixable=False,
+            severity=ir.IssueSeverity.WARNING,
+            translation_key="weak_password",
+            translation_placeholders={
+                "title": self.entry.title,
+                "username": self.entry.data[CONF_USERNAME],
+            },
         )
 
     @callback

@@ -112,9 +112,13 @@ class Context:
         return key
 
 
-def _token_info(token: Token) -> dict[str, Any]:
+def _token_info(token: Token, weak_password: bool) -> dict[str, Any]:
     """Lifetime fields shared by authwithtoken, checktoken and refresh answers."""
-    return {"validUntil": token.valid_until, "tokenRights": token.rights, "unsecurePass": False}
+    return {
+        "validUntil": token.valid_until,
+        "tokenRights": token.rights,
+        "unsecurePass": weak_password,
+    }
 
 
 class Commands:
@@ -264,7 +268,7 @@ class Commands:
             "key": ctx.issue_key(),
             "validUntil": token.valid_until,
             "tokenRights": token.rights,
-            "unsecurePass": spec.password == user,
+            "unsecurePass": self._weak_password(user),
         }
         return Answer(command, value, 200)
 
@@ -277,7 +281,7 @@ class Commands:
             _LOGGER.debug("authwithtoken for %s: no valid token matches", user)
             return self._auth_failed(command)
         ctx.user = user
-        return Answer(command, _token_info(token), 200)
+        return Answer(command, _token_info(token, self._weak_password(user)), 200)
 
     def _find_token(self, ctx: Context, user: str, token_hash: str) -> Token | None:
         spec = self.sim.users.get(user)
@@ -303,11 +307,16 @@ class Commands:
             _LOGGER.debug("token of %s killed", user)
             return Answer(command, "", 200)
         if name == "checktoken":
-            return Answer(command, _token_info(token), 200)
+            return Answer(command, _token_info(token, self._weak_password(user)), 200)
         fresh = sim.tokens.refresh(token, sim.token_lifetime)
         _LOGGER.debug("token of %s refreshed", user)
-        value = {"token": fresh.token, **_token_info(fresh)}
+        value = {"token": fresh.token, **_token_info(fresh, self._weak_password(user))}
         return Answer(command, value, 200)
+
+    def _weak_password(self, user: str) -> bool:
+        """The Miniserver flags a password equal to the user name as weak (unsecurePass)."""
+        spec = self.sim.users.get(user)
+        return spec is not None and spec.password == user
 
     # -- secured (visualisation password) commands -------------------------------------------------
     def _visu_salt(self, ctx: Context, command: str, user: str) -> Answer:
