@@ -91,20 +91,11 @@ async def async_setup_entry(hass: HomeAssistant, entry: HubRelayConfigEntry) -> 
     coordinator.hub_device_id = hub.id
     entry.runtime_data = coordinator
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
-    _remove_stale_devices(hass, coordinator)
+    # Devices of controls the Miniserver no longer has lose their entities.
+    coordinator.remove_stale_devices(
+        control_device_id(coordinator, control) for control in structure.controls.values()
+    )
     return True
-
-
-def _remove_stale_devices(hass: HomeAssistant, coordinator: LoxoneCoordinator) -> None:
-    """Drop devices (and so their entities) of controls the Miniserver no longer has."""
-    registry = dr.async_get(hass)
-    current = {(DOMAIN, coordinator.serial)} | {
-        (DOMAIN, control_device_id(coordinator, control))
-        for control in coordinator.structure.controls.values()
-    }
-    for device in dr.async_entries_for_config_entry(registry, coordinator.entry.entry_id):
-        if not device.identifiers & current:
-            registry.async_remove_device(device.id)
 
 
 async def async_unload_entry(hass: HomeAssistant, entry: HubRelayConfigEntry) -> bool:

@@ -8,7 +8,7 @@ platform gets entities for devices added after setup.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 import logging
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -78,6 +78,15 @@ class HubCoordinator:
         for listener in tuple(self._availability_listeners):
             listener(available)
 
+    @callback
+    def remove_stale_devices(self, wanted: Iterable[str]) -> None:
+        """Drop this entry's devices (and so their entities) other than the hub and `wanted`."""
+        registry = dr.async_get(self.hass)
+        current = {(DOMAIN, self.serial)} | {(DOMAIN, identifier) for identifier in wanted}
+        for device in dr.async_entries_for_config_entry(registry, self.entry.entry_id):
+            if not device.identifiers & current:
+                registry.async_remove_device(device.id)
+
     async def _async_stop(self, _event: Event) -> None:
         await self.async_shutdown()
 
@@ -100,6 +109,22 @@ class DeviceHubCoordinator[DeviceT](HubCoordinator):
         self._platforms: list[
             tuple[Callable[[Any, DeviceT], Sequence[Entity]], AddConfigEntryEntitiesCallback]
         ] = []
+
+    @callback
+    def register_hub_device(
+        self, manufacturer: str, model: str | None, firmware: str | None
+    ) -> None:
+        """Register the hub itself: the device its devices are connected through."""
+        hub = dr.async_get(self.hass).async_get_or_create(
+            config_entry_id=self.entry.entry_id,
+            identifiers={(DOMAIN, self.serial)},
+            manufacturer=manufacturer,
+            model=model or None,
+            name=self.entry.title,
+            serial_number=self.serial,
+            sw_version=firmware or None,
+        )
+        self.hub_device_id = hub.id
 
     def wanted_devices(self) -> list[DeviceT]:
         """Return the hub's devices, less those the user excluded in the options."""

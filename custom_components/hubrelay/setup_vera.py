@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant
-from homeassistant.helpers import device_registry as dr, entity_registry as er
+from homeassistant.helpers import entity_registry as er
 
-from .const import DOMAIN
 from .coordinator_vera import VeraCoordinator, vera_device_id
 from .data import HubRelayConfigEntry
 from .protocols.vera import VeraDimmer, VeraSwitch
@@ -29,19 +28,17 @@ async def async_setup_vera_entry(hass: HomeAssistant, entry: HubRelayConfigEntry
     await coordinator.async_setup()
     entry.async_on_unload(coordinator.async_shutdown)
     controller = coordinator.session.controller
-    hub = dr.async_get(hass).async_get_or_create(
-        config_entry_id=entry.entry_id,
-        identifiers={(DOMAIN, coordinator.serial)},
-        manufacturer="Vera Control",
-        model=(controller.model if controller else None) or None,
-        name=entry.title,
-        serial_number=coordinator.serial,
-        sw_version=(controller.firmware if controller else None) or None,
+    coordinator.register_hub_device(
+        "Vera Control",
+        controller.model if controller else None,
+        controller.firmware if controller else None,
     )
-    coordinator.hub_device_id = hub.id
     entry.runtime_data = coordinator
     await hass.config_entries.async_forward_entry_setups(entry, VERA_PLATFORMS)
-    _remove_stale_devices(hass, coordinator)
+    # Devices the Vera no longer has, or that the user excluded, lose their entities.
+    coordinator.remove_stale_devices(
+        vera_device_id(coordinator.serial, device.id) for device in coordinator.wanted_devices()
+    )
     _remove_replaced_switches(hass, coordinator)
     return True
 
@@ -60,15 +57,3 @@ def _remove_replaced_switches(hass: HomeAssistant, coordinator: VeraCoordinator)
         platform = shown_as.get(entity.unique_id)
         if platform is not None and entity.domain != platform:
             registry.async_remove(entity.entity_id)
-
-
-def _remove_stale_devices(hass: HomeAssistant, coordinator: VeraCoordinator) -> None:
-    """Drop devices (and so their entities) the Vera no longer has or the user excluded."""
-    registry = dr.async_get(hass)
-    current = {(DOMAIN, coordinator.serial)} | {
-        (DOMAIN, vera_device_id(coordinator.serial, device.id))
-        for device in coordinator.wanted_devices()
-    }
-    for device in dr.async_entries_for_config_entry(registry, coordinator.entry.entry_id):
-        if not device.identifiers & current:
-            registry.async_remove_device(device.id)
