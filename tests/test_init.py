@@ -10,10 +10,11 @@ from homeassistant.setup import async_setup_component
 import pytest
 
 from custom_components.hubrelay.const import DOMAIN
-from custom_components.hubrelay.coordinator import LoxoneCoordinator
-from custom_components.hubrelay.coordinator_ezlo import EzloCoordinator
-from custom_components.hubrelay.coordinator_vera import VeraCoordinator
-from custom_components.hubrelay.data import HubRelayConfigEntry
+from custom_components.hubrelay.data import SYSTEMS, HubRelayConfigEntry
+from custom_components.hubrelay.ezlo.coordinator import EzloCoordinator
+from custom_components.hubrelay.hub.coordinator import HubCoordinator
+from custom_components.hubrelay.loxone.coordinator import LoxoneCoordinator
+from custom_components.hubrelay.vera.coordinator import VeraCoordinator
 
 
 async def test_integration_loads(hass: HomeAssistant) -> None:
@@ -35,8 +36,11 @@ async def test_yaml_configuration_is_refused_with_a_clear_log(
 
 
 def test_runtime_data_is_typed_per_entry() -> None:
-    # Platforms and setup annotate entries with this alias; mypy --strict checks the uses.
-    assert (
-        HubRelayConfigEntry.__value__
-        == ConfigEntry[LoxoneCoordinator | EzloCoordinator | VeraCoordinator]
-    )
+    # Platforms and setup annotate entries with this alias; mypy --strict checks the uses, and
+    # each system hands its platforms its own coordinator type (`HubSystem.coordinator_of`).
+    assert HubRelayConfigEntry.__value__ == ConfigEntry[HubCoordinator]
+    assert {name: system.coordinator for name, system in SYSTEMS.items()} == {
+        "loxone": LoxoneCoordinator,
+        "ezlo": EzloCoordinator,
+        "vera": VeraCoordinator,
+    }

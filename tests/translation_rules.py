@@ -149,7 +149,7 @@ def needed_keys(source: str, module: str) -> Iterator[Needed]:
     for node in ast.walk(tree):
         where = f"{module}:{getattr(node, 'lineno', 0)}"
         if isinstance(node, ast.ClassDef) and (
-            module.startswith("config_flow") or _flow_section(node) == "options"
+            module.endswith("flow") or _flow_section(node) == "options"
         ):
             if any("Flow" in ast.unparse(base) for base in node.bases):
                 yield from _flow_keys(node, where)
@@ -169,9 +169,11 @@ def needed_keys(source: str, module: str) -> Iterator[Needed]:
 def missing_keys(integration: Path, strings: dict[str, Any]) -> list[str]:
     """Return a readable line for every needed key en.json lacks."""
     problems = []
-    for path in sorted(integration.glob("*.py")):
-        # A platform's per-system module (``switch_vera``) translates under its platform.
-        module = path.stem.removesuffix("_ezlo").removesuffix("_vera")
+    for path in sorted(integration.rglob("*.py")):
+        if "protocols" in path.relative_to(integration).parts:
+            continue
+        # A system's platform module (``vera/switch.py``) translates under its platform.
+        module = path.stem
         for need in needed_keys(path.read_text(encoding="utf-8"), module):
             node: Any = strings
             for part in need.path:

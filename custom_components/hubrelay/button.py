@@ -1,35 +1,9 @@
-"""Loxone push buttons (Pushbutton controls)."""
+"""Buttons: each hub system adds its own (`<system>/button.py`)."""
 
-from __future__ import annotations
+from homeassistant.const import Platform
 
-from homeassistant.components.button import ButtonEntity
-from homeassistant.core import HomeAssistant
-from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
-
-from .data import HubRelayConfigEntry, loxone_coordinator
-from .entity import LoxoneEntity
-from .mapping.loxone import EntityFactory, build_entities, single
+from .data import forward_platform
 
 PARALLEL_UPDATES = 0
 
-
-class LoxonePushbutton(LoxoneEntity, ButtonEntity):
-    """A Pushbutton: pressing sends a pulse."""
-
-    _attr_name = None
-
-    async def async_press(self) -> None:
-        """Send a pulse."""
-        await self.send("pulse")
-
-
-FACTORIES: dict[str, EntityFactory] = {"Pushbutton": single(LoxonePushbutton)}
-
-
-async def async_setup_entry(
-    hass: HomeAssistant,
-    entry: HubRelayConfigEntry,
-    async_add_entities: AddConfigEntryEntitiesCallback,
-) -> None:
-    """Add a button per Pushbutton control."""
-    async_add_entities(build_entities(loxone_coordinator(entry), FACTORIES))
+async_setup_entry = forward_platform(Platform.BUTTON)

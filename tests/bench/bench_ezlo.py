@@ -34,9 +34,10 @@ from homeassistant.core import Event, EventStateChangedData, HomeAssistant, call
 from homeassistant.data_entry_flow import FlowResultType
 from homeassistant.helpers import entity_registry as er
 
-from custom_components.hubrelay import coordinator_ezlo
+from custom_components.hubrelay.ezlo import coordinator as coordinator_ezlo
+from custom_components.hubrelay.hub import mms as hub_mms
 from custom_components.hubrelay.const import CONF_CONNECTION, CONF_HUB, DOMAIN
-from custom_components.hubrelay.coordinator_ezlo import EzloCoordinator
+from custom_components.hubrelay.ezlo.coordinator import EzloCoordinator
 from tests.bench.bench_loxone_ha import percentile, start_home_assistant, verdict
 from tests.simulators.ezlo_hub import EzloHubSimulator
 from tests.simulators.ezlo_hub_house import HubHouse, hub_info
@@ -160,7 +161,7 @@ async def run_phase(count: int) -> Phase:
                 USER, house.serial, relay_url="wss://127.0.0.1:9/", kind="ezlo", name="Bench"
             )
             hub.local_keys[record.local_user] = record.local_token
-            coordinator_ezlo.MMS_OPTIONS.update(cloud.client_kwargs())
+            hub_mms.MMS_OPTIONS.update(cloud.client_kwargs())
             coordinator_ezlo.LOCAL_PORT = hub.port
             entry_id = await add_hub(hass, house.serial)
             entry = hass.config_entries.async_get_known_entry(entry_id)

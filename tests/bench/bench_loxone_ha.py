@@ -59,7 +59,7 @@ from homeassistant.setup import async_setup_component
 
 import custom_components
 from custom_components.hubrelay.const import CONF_USE_TLS, CONF_VERIFY_TLS, DOMAIN
-from custom_components.hubrelay.coordinator import LoxoneCoordinator
+from custom_components.hubrelay.loxone.coordinator import LoxoneCoordinator
 from custom_components.hubrelay.protocols.loxone import uuid_to_bytes
 from custom_components.hubrelay.protocols.loxone.frames import MessageType
 from tests.bench.loxone_structures import analog_initial_states, analog_structure, analog_uuid

@@ -13,7 +13,8 @@ from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
 import pytest
 
-from custom_components.hubrelay import coordinator_ezlo
+from custom_components.hubrelay.ezlo import coordinator as coordinator_ezlo
+from custom_components.hubrelay.hub import mms as hub_mms
 from custom_components.hubrelay.const import CONF_CONNECTION, CONF_HUB, DOMAIN
 from custom_components.hubrelay.data import HubRelayConfigEntry
 from custom_components.hubrelay.protocols.ezlo import Backoff
@@ -69,7 +70,7 @@ async def start_world(house: HubHouse, monkeypatch: pytest.MonkeyPatch) -> Async
                 )
                 hub.local_keys[record.local_user] = record.local_token
                 monkeypatch.setattr(
-                    coordinator_ezlo,
+                    hub_mms,
                     "MMS_OPTIONS",
                     {**cloud.client_kwargs(), "request_timeout": 2.0},
                 )

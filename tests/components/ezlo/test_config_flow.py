@@ -17,7 +17,7 @@ from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
 from homeassistant.helpers.service_info.zeroconf import ZeroconfServiceInfo
 
-from custom_components.hubrelay import config_flow_ezlo
+from custom_components.hubrelay.hub import account_flow
 from custom_components.hubrelay.const import (
     CONF_CONNECTION,
     CONF_HUB,
@@ -126,7 +126,7 @@ async def test_account_without_hubs(hass: HomeAssistant, world: EzloWorld) -> No
 async def test_unexpected_error_and_recovery(hass: HomeAssistant, world: EzloWorld) -> None:
     flow_id = await start_flow(hass)
     account = {CONF_USERNAME: USERNAME, CONF_PASSWORD: PASSWORD}
-    with patch.object(config_flow_ezlo, "_account_hubs", side_effect=RuntimeError("bug")):
+    with patch.object(account_flow, "account_units", side_effect=RuntimeError("bug")):
         result = await hass.config_entries.flow.async_configure(flow_id, account)
     assert result["errors"] == {"base": "unknown"}
     result = await hass.config_entries.flow.async_configure(flow_id, account)

@@ -17,7 +17,8 @@ from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType, InvalidData
 import pytest
 
-from custom_components.hubrelay import coordinator_ezlo
+from custom_components.hubrelay.ezlo import coordinator as coordinator_ezlo
+from custom_components.hubrelay.hub import mms as hub_mms
 from custom_components.hubrelay.const import CONF_CONNECTION, CONF_EXCLUDED_DEVICES, CONF_HUB
 from custom_components.hubrelay.data import HubRelayConfigEntry
 from tests.components.bad_input import (
@@ -48,9 +49,9 @@ def quick_timeouts(world: EzloWorld, monkeypatch: pytest.MonkeyPatch) -> None:
     """Shorten the documented knobs the world fixture points at the simulators."""
     monkeypatch.setattr(coordinator_ezlo, "SESSION_OPTIONS", QUICK_SESSION)
     monkeypatch.setattr(
-        coordinator_ezlo,
+        hub_mms,
         "MMS_OPTIONS",
-        {**coordinator_ezlo.MMS_OPTIONS, "request_timeout": QUICK_MMS_TIMEOUT},
+        {**hub_mms.MMS_OPTIONS, "request_timeout": QUICK_MMS_TIMEOUT},
     )
 
 
@@ -66,7 +67,7 @@ def point_mms_at(monkeypatch: pytest.MonkeyPatch, port: int) -> None:
     """Every MMS role (both auth servers, account, device, cloud) answered by one server."""
     host = f"127.0.0.1:{port}"
     monkeypatch.setattr(
-        coordinator_ezlo,
+        hub_mms,
         "MMS_OPTIONS",
         {
             "auth_hosts": (host, host),
@@ -150,13 +151,13 @@ async def test_account_cloud_that_is_not_mms(
 ) -> None:
     """A proxy, captive portal or dead network between Home Assistant and the Ezlo cloud."""
     flow_id = await start_flow(hass)
-    cloud = coordinator_ezlo.MMS_OPTIONS
+    cloud = hub_mms.MMS_OPTIONS
     async with impostor(kind) as port:
         point_mms_at(monkeypatch, port)
         result = await submit(hass, flow_id, ACCOUNT)
     assert_form_errors(result, "ezlo", {"base": MMS_OUTCOME[kind]})
     assert_nothing_stored(hass)
-    monkeypatch.setattr(coordinator_ezlo, "MMS_OPTIONS", cloud)
+    monkeypatch.setattr(hub_mms, "MMS_OPTIONS", cloud)
     result = await submit(hass, flow_id, ACCOUNT)
     assert result["step_id"] == "ezlo_hub"
 
@@ -322,13 +323,13 @@ async def test_reauth_cloud_that_is_not_mms(
 ) -> None:
     before = dict(ezlo_entry.data)
     result = await start_entry_flow(hass, ezlo_entry, SOURCE_REAUTH)
-    cloud = coordinator_ezlo.MMS_OPTIONS
+    cloud = hub_mms.MMS_OPTIONS
     async with impostor(kind) as port:
         point_mms_at(monkeypatch, port)
         result = await submit(hass, result["flow_id"], {CONF_PASSWORD: PASSWORD})
     assert_form_errors(result, "ezlo_reauth", {"base": MMS_OUTCOME[kind]})
     assert ezlo_entry.data == before
-    monkeypatch.setattr(coordinator_ezlo, "MMS_OPTIONS", cloud)
+    monkeypatch.setattr(hub_mms, "MMS_OPTIONS", cloud)
     result = await submit(hass, result["flow_id"], {CONF_PASSWORD: PASSWORD})
     assert result["reason"] == "reauth_successful"
     await hass.async_block_till_done()

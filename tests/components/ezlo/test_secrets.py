@@ -31,7 +31,7 @@ from pytest_homeassistant_custom_component.components.diagnostics import (
 )
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
-from custom_components.hubrelay import config_flow_ezlo
+from custom_components.hubrelay.hub import account_flow
 from custom_components.hubrelay.const import (
     CONF_CONNECTION,
     CONF_EXCLUDED_DEVICES,
@@ -39,7 +39,7 @@ from custom_components.hubrelay.const import (
     CONF_LOCAL_KEYS,
     DOMAIN,
 )
-from custom_components.hubrelay.coordinator_ezlo import EzloCoordinator
+from custom_components.hubrelay.ezlo.coordinator import EzloCoordinator
 from custom_components.hubrelay.data import HubRelayConfigEntry
 from tests.components.ezlo.conftest import PASSWORD, USERNAME, EzloWorld, start_flow, wait_for
 from tests.components.loxone.test_secrets import (
@@ -227,7 +227,7 @@ async def test_flows_leak_no_secret(
     result = await configure(hass, sweep, "cloud down", flow_id, account)
     assert result["errors"] == {"base": "cannot_connect"}
     ezlo.cloud.down.clear()
-    with patch.object(config_flow_ezlo, "_account_hubs", side_effect=RuntimeError("bug")):
+    with patch.object(account_flow, "account_units", side_effect=RuntimeError("bug")):
         result = await configure(hass, sweep, "unexpected error", flow_id, account)
     assert result["errors"] == {"base": "unknown"}
     result = await configure(

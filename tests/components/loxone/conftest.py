@@ -12,7 +12,7 @@ from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
 import pytest
 
-from custom_components.hubrelay import coordinator as coordinator_module
+from custom_components.hubrelay.loxone import coordinator as coordinator_module
 from custom_components.hubrelay.const import CONF_USE_TLS, CONF_VERIFY_TLS, DOMAIN
 from custom_components.hubrelay.data import HubRelayConfigEntry
 from custom_components.hubrelay.protocols.loxone import Timings

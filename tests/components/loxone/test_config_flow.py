@@ -18,7 +18,7 @@ from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
 import pytest
 
-from custom_components.hubrelay import coordinator as coordinator_module
+from custom_components.hubrelay.loxone import coordinator as coordinator_module
 from custom_components.hubrelay.const import (
     CONF_CLIENT_UUID,
     CONF_SERIAL,

@@ -17,7 +17,7 @@ from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType, InvalidData
 import pytest
 
-from custom_components.hubrelay import coordinator as coordinator_module
+from custom_components.hubrelay.loxone import coordinator as coordinator_module
 from custom_components.hubrelay.const import (
     CONF_USE_TLS,
     CONF_VERIFY_TLS,

@@ -16,7 +16,7 @@ from homeassistant.setup import async_setup_component
 import pytest
 from syrupy.assertion import SnapshotAssertion
 
-from custom_components.hubrelay import coordinator as coordinator_module
+from custom_components.hubrelay.loxone import coordinator as coordinator_module
 from custom_components.hubrelay.const import CONF_VISU_PASSWORD
 from custom_components.hubrelay.data import HubRelayConfigEntry
 from tests.components.loxone.conftest import (

@@ -8,7 +8,8 @@ from homeassistant.data_entry_flow import FlowResultType
 from homeassistant.helpers import issue_registry as ir
 
 from custom_components.hubrelay.const import CONF_TOKEN, DOMAIN
-from custom_components.hubrelay.coordinator import LoxoneCoordinator, weak_password_issue_id
+from custom_components.hubrelay.loxone.coordinator import LoxoneCoordinator
+from custom_components.hubrelay.loxone.repairs import weak_password_issue_id
 from custom_components.hubrelay.protocols.loxone import Token
 from tests.components.loxone.conftest import add_miniserver, form_input
 from tests.simulators.miniserver import MiniserverSimulator, UserSpec

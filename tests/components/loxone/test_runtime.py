@@ -14,7 +14,7 @@ from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.helpers import device_registry as dr, entity_registry as er
 import pytest
 
-from custom_components.hubrelay import coordinator as coordinator_module
+from custom_components.hubrelay.loxone import coordinator as coordinator_module
 from custom_components.hubrelay.const import CONF_TOKEN, CONF_VISU_PASSWORD, DOMAIN
 from custom_components.hubrelay.data import HubRelayConfigEntry
 from tests.components.loxone.conftest import add_miniserver, control, wait_for_state

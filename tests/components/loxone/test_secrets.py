@@ -40,7 +40,7 @@ from pytest_homeassistant_custom_component.components.diagnostics import (
 )
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
-from custom_components.hubrelay import coordinator as coordinator_module
+from custom_components.hubrelay.loxone import coordinator as coordinator_module
 from custom_components.hubrelay.const import CONF_TOKEN, CONF_VISU_PASSWORD, DOMAIN
 from custom_components.hubrelay.data import HubRelayConfigEntry
 from tests.components.loxone.conftest import FAST, control, form_input

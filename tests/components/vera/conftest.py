@@ -12,7 +12,9 @@ from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
 import pytest
 
-from custom_components.hubrelay import coordinator_ezlo, coordinator_vera
+from custom_components.hubrelay.ezlo import coordinator as coordinator_ezlo
+from custom_components.hubrelay.vera import coordinator as coordinator_vera
+from custom_components.hubrelay.hub import mms as hub_mms
 from custom_components.hubrelay.const import CONF_UNIT, CONF_URL, DOMAIN
 from custom_components.hubrelay.data import HubRelayConfigEntry
 from custom_components.hubrelay.protocols.vera import VeraTimings
@@ -69,7 +71,7 @@ async def start_world(
                 USERNAME, EZLO_SERIAL, relay_url="ws://127.0.0.1:9/", kind="ezlo", name="Ezlo"
             )
             monkeypatch.setattr(
-                coordinator_ezlo,
+                hub_mms,
                 "MMS_OPTIONS",
                 {**cloud.client_kwargs(), "request_timeout": 2.0},
             )

@@ -15,7 +15,7 @@ from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
 import pytest
 
-from custom_components.hubrelay import config_flow_vera
+from custom_components.hubrelay.hub import account_flow
 from custom_components.hubrelay.const import (
     CONF_CONNECTION,
     CONF_IDENTITY,
@@ -131,7 +131,7 @@ async def test_account_errors_and_recovery(hass: HomeAssistant, world: VeraWorld
     result = await hass.config_entries.flow.async_configure(flow_id, ACCOUNT)
     assert result["errors"] == {"base": "cannot_connect"}
     world.cloud.down = set()
-    with patch.object(config_flow_vera, "_account_units", side_effect=RuntimeError("bug")):
+    with patch.object(account_flow, "account_units", side_effect=RuntimeError("bug")):
         result = await hass.config_entries.flow.async_configure(flow_id, ACCOUNT)
     assert result["errors"] == {"base": "unknown"}
     world.cloud.add_account("ezlo.only", "pw")

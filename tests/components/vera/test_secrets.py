@@ -24,7 +24,7 @@ from pytest_homeassistant_custom_component.components.diagnostics import (
 )
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
-from custom_components.hubrelay import config_flow_vera
+from custom_components.hubrelay.hub import account_flow
 from custom_components.hubrelay.const import (
     CONF_EXCLUDED_DEVICES,
     CONF_IDENTITY,
@@ -33,7 +33,7 @@ from custom_components.hubrelay.const import (
     CONF_URL,
     DOMAIN,
 )
-from custom_components.hubrelay.coordinator_vera import VeraCoordinator
+from custom_components.hubrelay.vera.coordinator import VeraCoordinator
 from custom_components.hubrelay.data import HubRelayConfigEntry
 from tests.components.ezlo.test_secrets import MMS_KINDS, record_mms_secrets
 from tests.components.loxone.test_secrets import (
@@ -204,7 +204,7 @@ async def test_flows_leak_no_secret(
     result = await configure(hass, sweep, "cloud down", flow_id, account)
     assert result["errors"] == {"base": "cannot_connect"}
     vera.cloud.down = set()
-    with patch.object(config_flow_vera, "_account_units", side_effect=RuntimeError("bug")):
+    with patch.object(account_flow, "account_units", side_effect=RuntimeError("bug")):
         result = await configure(hass, sweep, "unexpected error", flow_id, account)
     assert result["errors"] == {"base": "unknown"}
     result = await configure(

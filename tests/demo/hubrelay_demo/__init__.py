@@ -24,7 +24,10 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers import config_validation as cv
 from homeassistant.helpers.typing import ConfigType
 
-from custom_components.hubrelay import coordinator, coordinator_ezlo, coordinator_vera
+from custom_components.hubrelay.ezlo import coordinator as coordinator_ezlo
+from custom_components.hubrelay.hub import mms as hub_mms
+from custom_components.hubrelay.loxone import coordinator
+from custom_components.hubrelay.vera import coordinator as coordinator_vera
 from custom_components.hubrelay.protocols.ezlo import Backoff
 from custom_components.hubrelay.protocols.loxone import Timings
 from custom_components.hubrelay.protocols.vera import VeraTimings
@@ -53,7 +56,7 @@ async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
     except (OSError, ValueError, KeyError, ssl.SSLError):
         _LOGGER.exception("Cannot read the demo endpoints from %s", path)
         return False
-    coordinator_ezlo.MMS_OPTIONS.update(endpoints["mms"])
+    hub_mms.MMS_OPTIONS.update(endpoints["mms"])
     coordinator_ezlo.LOCAL_PORT = int(endpoints["local_port"])
     coordinator_ezlo.RELAY_SSL = relay_ssl
     if timings := endpoints.get("timings"):

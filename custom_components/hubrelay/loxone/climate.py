@@ -1,0 +1,236 @@
+"""Loxone room controllers as thermostats: IRoomControllerV2 and the older IRoomController.
+
+Neither controller publishes whether it is heating right now (only its mode and set-points), so
+no `hvac_action` is shown rather than a guess. The target temperature is the controller's
+`tempTarget` and is never left empty while the Miniserver reports it (PyLoxone showed null).
+
+Home Assistant 2026.10 has no `native_*` climate temperatures yet; the plain `_attr_*` names are
+the current API of this version.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from homeassistant.components.climate import (
+    ATTR_HVAC_MODE,
+    PRESET_COMFORT,
+    PRESET_ECO,
+    ClimateEntity,
+    ClimateEntityFeature,
+    HVACMode,
+)
+from homeassistant.const import ATTR_TEMPERATURE, PRECISION_TENTHS, UnitOfTemperature
+from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+
+from ..protocols.loxone import Control
+from .coordinator import LoxoneCoordinator
+from .entity import LoxoneEntity
+from .mapping import EntityFactory, build_entities, single
+
+PRESET_BUILDING_PROTECTION = "building_protection"
+
+
+# IRoomControllerV2 `activeMode` <-> preset; 3 (manual temperature) has no preset.
+_V2_PRESETS: dict[int, str] = {
+    0: PRESET_ECO,
+    1: PRESET_COMFORT,
+    2: PRESET_BUILDING_PROTECTION,
+}
+
+
+_V2_PRESET_IDS = {preset: mode for mode, preset in _V2_PRESETS.items()}
+
+
+_COMFORT = 1
+
+
+# IRoomControllerV2 `operatingMode` (0-2 automatic, 3-5 manual change-over) -> what it may do.
+_V2_ALLOWED: dict[int, HVACMode] = {
+    0: HVACMode.HEAT_COOL,
+    1: HVACMode.HEAT,
+    2: HVACMode.COOL,
+    3: HVACMode.HEAT_COOL,
+    4: HVACMode.HEAT,
+    5: HVACMode.COOL,
+}
+
+
+# IRoomController (V1) `mode`: 0-4 automatic (schedule), 5 manual heating, 6 manual cooling.
+_V1_MODES: dict[int, HVACMode] = {5: HVACMode.HEAT, 6: HVACMode.COOL}
+
+
+_V1_COMMANDS: dict[HVACMode, int] = {HVACMode.AUTO: 0, HVACMode.HEAT: 5, HVACMode.COOL: 6}
+
+
+# IRoomController (V1) `temperatures` indices written when the active one is an offset.
+_V1_COMFORT_HEAT = 1
+
+
+_V1_COMFORT_COOL = 2
+
+
+def _unit(control: Control) -> UnitOfTemperature:
+    """Read the temperature unit from the control's format (`%.1f°` is Celsius)."""
+    fmt = control.details.get("format")
+    if isinstance(fmt, str) and "°F" in fmt:
+        return UnitOfTemperature.FAHRENHEIT
+    return UnitOfTemperature.CELSIUS
+
+
+def _index(value: float | None) -> int | None:
+    return None if value is None else int(value)
+
+
+class _LoxoneThermostat(LoxoneEntity, ClimateEntity):
+    """What both room controllers share: names, units and the current/target temperatures."""
+
+    _attr_name = None
+    _attr_precision = PRECISION_TENTHS
+    _attr_target_temperature_step = 0.5
+
+    def __init__(self, coordinator: LoxoneCoordinator, control: Control) -> None:
+        """Take the temperature unit from the control's format."""
+        super().__init__(coordinator, control)
+        self._attr_temperature_unit = _unit(control)
+
+    def _update_from_values(self) -> None:
+        self._attr_current_temperature = self.number("tempActual")
+        self._attr_target_temperature = self.number("tempTarget")
+
+
+class LoxoneRoomControllerV2(_LoxoneThermostat):
+    """An Intelligent Room Controller (V2).
+
+    `auto` means the controller follows its schedule; the other mode (heat, cool or both, as
+    the operating mode allows) means an override holds. Presets are the Loxone temperature modes
+    (comfort, economy, building protection); choosing one overrides the schedule until `auto`
+    is chosen again. Setting a temperature sets the comfort temperature (the cooling one while
+    the controller may only cool), from which the Miniserver derives every other mode's target.
+    """
+
+    _attr_translation_key = "room_controller"
+    _attr_supported_features = (
+        ClimateEntityFeature.TARGET_TEMPERATURE | ClimateEntityFeature.PRESET_MODE
+    )
+    _attr_preset_modes = list(_V2_PRESETS.values())
+    _attr_hvac_modes = [HVACMode.AUTO, HVACMode.HEAT_COOL]
+    state_names = (
+        "tempActual",
+        "tempTarget",
+        "frostProtectTemperature",
+        "heatProtectTemperature",
+        "activeMode",
+        "operatingMode",
+        "overrideEntries",
+    )
+
+    _allowed = HVACMode.HEAT_COOL
+
+    def _update_from_values(self) -> None:
+        super()._update_from_values()
+        operating = _index(self.number("operatingMode"))
+        self._allowed = _V2_ALLOWED.get(-1 if operating is None else operating, HVACMode.HEAT_COOL)
+        self._attr_hvac_modes = [HVACMode.AUTO, self._allowed]
+        overrides = self.text("overrideEntries")
+        if overrides is None:
+            self._attr_hvac_mode = None
+        else:
+            self._attr_hvac_mode = self._allowed if _has_entries(overrides) else HVACMode.AUTO
+        active = _index(self.number("activeMode"))
+        self._attr_preset_mode = None if active is None else _V2_PRESETS.get(active)
+
+    @property
+    def min_temp(self) -> float:
+        """The frost protection temperature, the lowest the controller keeps."""
+        frost = self.number("frostProtectTemperature")
+        return super().min_temp if frost is None else frost
+
+    @property
+    def max_temp(self) -> float:
+        """The heat protection temperature, the highest the controller allows."""
+        heat = self.number("heatProtectTemperature")
+        return super().max_temp if heat is None else heat
+
+    async def async_set_temperature(self, **kwargs: Any) -> None:
+        """Set the comfort temperature (and the mode, if one is given)."""
+        if (mode := kwargs.get(ATTR_HVAC_MODE)) is not None:
+            await self.async_handle_set_hvac_mode_service(mode)
+        command = (
+            "setComfortTemperatureCool"
+            if self._allowed == HVACMode.COOL and "comfortTemperatureCool" in self.control.states
+            else "setComfortTemperature"
+        )
+        await self.send(f"{command}/{kwargs[ATTR_TEMPERATURE]:g}")
+
+    async def async_set_hvac_mode(self, hvac_mode: HVACMode) -> None:
+        """`auto` ends any override; the other mode holds the active temperature mode."""
+        if hvac_mode == HVACMode.AUTO:
+            await self.send("stopOverride")
+            return
+        active = _index(self.number("activeMode"))
+        await self.send(f"override/{active if active in _V2_PRESETS else _COMFORT}")
+
+    async def async_set_preset_mode(self, preset_mode: str) -> None:
+        """Override the schedule with a temperature mode until `auto` is chosen."""
+        await self.send(f"override/{_V2_PRESET_IDS[preset_mode]}")
+
+
+def _has_entries(overrides: str) -> bool:
+    """Tell whether `overrideEntries` (a JSON list) holds an override."""
+    try:
+        return bool(json.loads(overrides))
+    except ValueError:
+        return False
+
+
+class LoxoneRoomController(_LoxoneThermostat):
+    """An Intelligent Room Controller (V1): automatic, manual heating or manual cooling.
+
+    A temperature is written to the set-point the controller is using, or to the comfort
+    set-point when the one in use is an offset (economy, increased heat and party are relative).
+    """
+
+    _attr_supported_features = ClimateEntityFeature.TARGET_TEMPERATURE
+    _attr_hvac_modes = [HVACMode.AUTO, HVACMode.HEAT, HVACMode.COOL]
+    state_names = ("tempActual", "tempTarget", "mode", "currHeatTempIx", "currCoolTempIx")
+
+    def _update_from_values(self) -> None:
+        super()._update_from_values()
+        mode = _index(self.number("mode"))
+        self._attr_hvac_mode = None if mode is None else _V1_MODES.get(mode, HVACMode.AUTO)
+
+    def _absolute(self, index: int | None) -> bool:
+        temperatures = self.control.details.get("temperatures")
+        if index is None or not isinstance(temperatures, dict):
+            return False
+        entry = temperatures.get(str(index))
+        return isinstance(entry, dict) and entry.get("isAbsolute") is True
+
+    async def async_set_temperature(self, **kwargs: Any) -> None:
+        """Write the set-point in use (or comfort) and switch mode if one is given."""
+        if (mode := kwargs.get(ATTR_HVAC_MODE)) is not None:
+            await self.async_handle_set_hvac_mode_service(mode)
+        cooling = (mode or self._attr_hvac_mode) == HVACMode.COOL
+        index = _index(self.number("currCoolTempIx" if cooling else "currHeatTempIx"))
+        if not self._absolute(index):
+            index = _V1_COMFORT_COOL if cooling else _V1_COMFORT_HEAT
+        await self.send(f"settemp/{index}/{kwargs[ATTR_TEMPERATURE]:g}")
+
+    async def async_set_hvac_mode(self, hvac_mode: HVACMode) -> None:
+        """Switch between automatic, manual heating and manual cooling."""
+        await self.send(f"mode/{_V1_COMMANDS[hvac_mode]}")
+
+
+FACTORIES: dict[str, EntityFactory] = {
+    "IRoomControllerV2": single(LoxoneRoomControllerV2),
+    "IRoomController": single(LoxoneRoomController),
+}
+
+
+async def async_setup_platform(
+    coordinator: LoxoneCoordinator, async_add_entities: AddConfigEntryEntitiesCallback
+) -> None:
+    """Add this platform's entities for the Loxone entry."""
+    async_add_entities(build_entities(coordinator, FACTORIES))

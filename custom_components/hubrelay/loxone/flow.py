@@ -1,0 +1,263 @@
+"""The Loxone steps of the config flow: sign in to a Miniserver, store a token (never the password).
+
+The flow connects before it creates anything, so a wrong password, a blocked user or an
+unreachable Miniserver is a form error, not a broken entry. The Miniserver serial is the unique
+id: the same Miniserver cannot be added twice, and reauth or reconfigure cannot switch an entry
+to another Miniserver.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from homeassistant.config_entries import ConfigFlow, ConfigFlowResult, OptionsFlowWithReload
+from homeassistant.const import CONF_HOST, CONF_PASSWORD, CONF_PORT, CONF_USERNAME
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers.aiohttp_client import async_get_clientsession
+from homeassistant.helpers.device_registry import format_mac
+from homeassistant.helpers.selector import NumberSelector, NumberSelectorConfig, NumberSelectorMode
+import probatio
+
+from ..const import (
+    CONF_CLIENT_UUID,
+    CONF_SERIAL,
+    CONF_SYSTEM,
+    CONF_TOKEN,
+    CONF_USE_TLS,
+    CONF_VERIFY_TLS,
+    CONF_VISU_PASSWORD,
+    DEFAULT_LOXONE_PORT,
+    SYSTEM_LOXONE,
+)
+from ..hub.forms import PASSWORD_SELECTOR, ErrorKeys, error_key, host_errors, missing_text
+from ..protocols.loxone import (
+    LoxoneAuthenticationError,
+    LoxoneBlockedError,
+    LoxoneCloudDNSError,
+    LoxoneError,
+    MiniserverClient,
+    MiniserverIdentity,
+    Token,
+    new_client_uuid,
+    sign_in,
+)
+from . import coordinator as coordinator_loxone
+
+PORT_SELECTOR = NumberSelector(
+    NumberSelectorConfig(min=1, max=65535, step=1, mode=NumberSelectorMode.BOX)
+)
+
+CONNECTION_FIELDS: dict[Any, Any] = {
+    probatio.Required(CONF_HOST): str,
+    probatio.Required(CONF_PORT, default=DEFAULT_LOXONE_PORT): PORT_SELECTOR,
+    probatio.Required(CONF_USE_TLS, default=False): bool,
+    probatio.Required(CONF_VERIFY_TLS, default=True): bool,
+}
+CREDENTIAL_FIELDS: dict[Any, Any] = {
+    probatio.Required(CONF_USERNAME): str,
+    probatio.Required(CONF_PASSWORD): PASSWORD_SELECTOR,
+}
+LOXONE_SCHEMA = probatio.Schema({**CONNECTION_FIELDS, **CREDENTIAL_FIELDS})
+RECONFIGURE_SCHEMA = probatio.Schema(CONNECTION_FIELDS)
+REAUTH_SCHEMA = probatio.Schema(CREDENTIAL_FIELDS)
+
+
+#: The sign-in fields a user can leave empty, and the error each then shows.
+CREDENTIALS_REQUIRED = {CONF_USERNAME: "username_required", CONF_PASSWORD: "password_required"}
+
+
+def _connection_errors(user_input: Mapping[str, Any]) -> dict[str, str]:
+    """Check host and port before connecting.
+
+    An empty host, a URL or ``host:port`` in the host field, or a port the number box lets
+    through (``nan``, ``80.5``) is a typo to point at, not a Miniserver that cannot be reached.
+    """
+    host = str(user_input[CONF_HOST]).strip()
+    errors = (
+        {}
+        if coordinator_loxone.is_serial(host)
+        else host_errors(host, required="miniserver_host_required")
+    )
+    if not float(user_input[CONF_PORT]).is_integer():
+        errors[CONF_PORT] = "invalid_port"
+    return errors
+
+
+def _connection(user_input: Mapping[str, Any]) -> dict[str, Any]:
+    return {
+        CONF_HOST: str(user_input[CONF_HOST]).strip(),
+        CONF_PORT: int(user_input[CONF_PORT]),
+        CONF_USE_TLS: bool(user_input[CONF_USE_TLS]),
+        CONF_VERIFY_TLS: bool(user_input[CONF_VERIFY_TLS]),
+    }
+
+
+#: Which form error a failed sign-in shows.
+SIGN_IN_ERRORS: ErrorKeys = (
+    (LoxoneAuthenticationError, "invalid_auth"),
+    (LoxoneBlockedError, "blocked"),
+    (LoxoneCloudDNSError, "cloud_dns"),
+    (LoxoneError, "cannot_connect"),
+)
+
+
+def _error_key(err: Exception) -> str:
+    return error_key(err, SIGN_IN_ERRORS, "signing in to the Miniserver")
+
+
+async def _sign_in(
+    hass: HomeAssistant, connection: Mapping[str, Any], username: str, password: str, uuid: str
+) -> MiniserverIdentity:
+    return await sign_in(
+        async_get_clientsession(hass),
+        await coordinator_loxone.async_resolve_endpoint(hass, connection),
+        username=username,
+        password=password,
+        client_uuid=uuid,
+        timings=coordinator_loxone.TIMINGS,
+    )
+
+
+async def _serial_with_token(hass: HomeAssistant, data: Mapping[str, Any]) -> str:
+    """Connect with the stored token (no password needed) and return the serial."""
+    client = MiniserverClient(
+        async_get_clientsession(hass),
+        await coordinator_loxone.async_resolve_endpoint(hass, data),
+        username=data[CONF_USERNAME],
+        client_uuid=data[CONF_CLIENT_UUID],
+        token=Token.from_dict(data[CONF_TOKEN]),
+        status_updates=False,
+        timings=coordinator_loxone.TIMINGS,
+    )
+    try:
+        await client.connect()
+        return str(client.serial)
+    finally:
+        await client.close()
+
+
+class LoxoneFlow(ConfigFlow):
+    """The Loxone steps; the integration's flow class mixes them in."""
+
+    async def async_step_loxone(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
+        """Sign in to a Miniserver and create its entry with a token."""
+        errors: dict[str, str] = {}
+        if user_input is not None and not (
+            errors := _connection_errors(user_input)
+            | missing_text(user_input, CREDENTIALS_REQUIRED)
+        ):
+            connection = _connection(user_input)
+            username = user_input[CONF_USERNAME].strip()
+            client_uuid = new_client_uuid()
+            try:
+                identity = await _sign_in(
+                    self.hass, connection, username, user_input[CONF_PASSWORD], client_uuid
+                )
+            except Exception as err:  # noqa: BLE001 - every failure becomes a form error
+                errors["base"] = _error_key(err)
+            else:
+                await self.async_set_unique_id(format_mac(identity.serial))
+                self._abort_if_unique_id_configured()
+                return self.async_create_entry(
+                    title=identity.name or f"Miniserver {identity.serial}",
+                    data={
+                        CONF_SYSTEM: SYSTEM_LOXONE,
+                        **connection,
+                        CONF_USERNAME: username,
+                        CONF_SERIAL: identity.serial,
+                        CONF_CLIENT_UUID: client_uuid,
+                        CONF_TOKEN: identity.token.as_dict(),
+                    },
+                )
+        return self.async_show_form(
+            step_id="loxone",
+            data_schema=self.add_suggested_values_to_schema(
+                LOXONE_SCHEMA, {k: v for k, v in (user_input or {}).items() if k != CONF_PASSWORD}
+            ),
+            errors=errors,
+        )
+
+    async def async_step_reauth_confirm(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Sign in again and store the new token."""
+        entry = self._get_reauth_entry()
+        errors: dict[str, str] = {}
+        if user_input is not None and not (
+            errors := missing_text(user_input, CREDENTIALS_REQUIRED)
+        ):
+            username = user_input[CONF_USERNAME].strip()
+            try:
+                identity = await _sign_in(
+                    self.hass,
+                    entry.data,
+                    username,
+                    user_input[CONF_PASSWORD],
+                    entry.data[CONF_CLIENT_UUID],
+                )
+            except Exception as err:  # noqa: BLE001 - every failure becomes a form error
+                errors["base"] = _error_key(err)
+            else:
+                await self.async_set_unique_id(format_mac(identity.serial))
+                self._abort_if_unique_id_mismatch(reason="wrong_miniserver")
+                return self.async_update_reload_and_abort(
+                    entry,
+                    data_updates={
+                        CONF_USERNAME: username,
+                        CONF_TOKEN: identity.token.as_dict(),
+                    },
+                )
+        return self.async_show_form(
+            step_id="reauth_confirm",
+            data_schema=self.add_suggested_values_to_schema(
+                REAUTH_SCHEMA, {CONF_USERNAME: entry.data[CONF_USERNAME]}
+            ),
+            description_placeholders={"name": entry.title},
+            errors=errors,
+        )
+
+    async def async_step_loxone_reconfigure(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Change how the Miniserver is reached; the stored token proves it is the same one.
+
+        The form keeps Home Assistant's own step id, `reconfigure`, which hands it back here.
+        """
+        entry = self._get_reconfigure_entry()
+        errors: dict[str, str] = {}
+        if user_input is not None and not (errors := _connection_errors(user_input)):
+            connection = _connection(user_input)
+            try:
+                serial = await _serial_with_token(self.hass, {**entry.data, **connection})
+            except Exception as err:  # noqa: BLE001 - every failure becomes a form error
+                errors["base"] = _error_key(err)
+            else:
+                await self.async_set_unique_id(format_mac(serial))
+                self._abort_if_unique_id_mismatch(reason="wrong_miniserver")
+                return self.async_update_reload_and_abort(entry, data_updates=connection)
+        return self.async_show_form(
+            step_id="reconfigure",
+            data_schema=self.add_suggested_values_to_schema(
+                RECONFIGURE_SCHEMA, user_input or dict(entry.data)
+            ),
+            errors=errors,
+        )
+
+
+class LoxoneOptionsFlow(OptionsFlowWithReload):
+    """Loxone options: the visualisation password that secured controls ask for."""
+
+    async def async_step_init(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
+        """Show and store the options."""
+        if user_input is not None:
+            return self.async_create_entry(data=user_input)
+        schema = probatio.Schema(
+            {
+                probatio.Optional(CONF_VISU_PASSWORD): PASSWORD_SELECTOR,
+            }
+        )
+        return self.async_show_form(
+            step_id="init",
+            data_schema=self.add_suggested_values_to_schema(schema, self.config_entry.options),
+        )

@@ -1,0 +1,162 @@
+"""Sensors: Loxone analog values, meters, text states and daytimers; Ezlo measurement items."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from homeassistant.components.sensor import SensorDeviceClass, SensorEntity, SensorStateClass
+from homeassistant.const import EntityCategory, UnitOfTime
+from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+
+from ..protocols.loxone import Control
+from .coordinator import LoxoneCoordinator
+from .entity import LoxoneEntity, LoxoneHubEntity
+from .formats import parse_format
+from .mapping import EntityFactory, build_entities
+
+
+class LoxoneValueSensor(LoxoneEntity, SensorEntity):
+    """One numeric state of a control, with unit and device class from its format string."""
+
+    def __init__(
+        self,
+        coordinator: LoxoneCoordinator,
+        control: Control,
+        state: str,
+        fmt: str | None,
+        *,
+        translation_key: str | None = None,
+    ) -> None:
+        """Show `state`; a translation key names secondary values (e.g. a meter's energy)."""
+        super().__init__(coordinator, control, translation_key)
+        self.state_names = (state,)
+        value_format = parse_format(fmt, control.name)
+        self._attr_native_unit_of_measurement = value_format.unit
+        self._attr_device_class = value_format.device_class
+        self._attr_state_class = value_format.state_class
+        self._attr_suggested_display_precision = value_format.precision
+        if translation_key is None:
+            self._attr_name = None
+        else:
+            self._attr_translation_key = translation_key
+
+    def _update_from_values(self) -> None:
+        self._attr_native_value = self.number(self.state_names[0])
+
+
+class LoxoneTextSensor(LoxoneEntity, SensorEntity):
+    """A text state (TextState, InfoOnlyText, TextInput, Tracker)."""
+
+    _attr_name = None
+
+    def __init__(self, coordinator: LoxoneCoordinator, control: Control, state: str) -> None:
+        """Show the text state `state`."""
+        super().__init__(coordinator, control)
+        self.state_names = (state,)
+
+    def _update_from_values(self) -> None:
+        self._attr_native_value = self.text(self.state_names[0])
+
+
+class LoxoneOperatingMode(LoxoneHubEntity, SensorEntity):
+    """The Miniserver's operating mode (weekday, holiday, party…), named as in its configuration."""
+
+    _attr_translation_key = "operating_mode"
+    _attr_device_class = SensorDeviceClass.ENUM
+
+    def __init__(self, coordinator: LoxoneCoordinator, ref: str) -> None:
+        """Watch the `operatingMode` global state; its names come from the structure file."""
+        super().__init__(coordinator, "operating_mode")
+        self._ref = ref
+        self._names = coordinator.structure.operating_modes
+        self._attr_options = list(dict.fromkeys(self._names.values()))
+
+    def watched_states(self) -> Iterator[tuple[str, str]]:
+        """Watch the operating mode."""
+        yield "mode", self._ref
+
+    def _update_from_values(self) -> None:
+        mode = self.number("mode")
+        self._attr_native_value = None if mode is None else self._names.get(int(mode))
+
+
+class LoxoneLatency(LoxoneHubEntity, SensorEntity):
+    """Round trip of the last keepalive: how healthy the Miniserver link is (diagnostic)."""
+
+    _attr_translation_key = "keepalive_latency"
+    _attr_entity_category = EntityCategory.DIAGNOSTIC
+    _attr_entity_registry_enabled_default = False
+    _attr_device_class = SensorDeviceClass.DURATION
+    _attr_native_unit_of_measurement = UnitOfTime.MILLISECONDS
+    _attr_state_class = SensorStateClass.MEASUREMENT
+    _attr_suggested_display_precision = 1
+    # The client measures it on its own keepalive; reading the number sends nothing.
+    _attr_should_poll = True
+
+    def __init__(self, coordinator: LoxoneCoordinator) -> None:
+        """Belong to the Miniserver's device."""
+        super().__init__(coordinator, "keepalive_latency")
+
+    def _update_from_values(self) -> None:
+        latency = self.coordinator.client.latency
+        self._attr_native_value = None if latency is None else latency * 1000
+
+    async def async_update(self) -> None:
+        """Read the latency of the last keepalive."""
+        self._update_from_values()
+
+
+def _analog(coordinator: LoxoneCoordinator, control: Control) -> list[LoxoneEntity]:
+    return [LoxoneValueSensor(coordinator, control, "value", control.details.get("format"))]
+
+
+def _meter(coordinator: LoxoneCoordinator, control: Control) -> list[LoxoneEntity]:
+    details = control.details
+    entities: list[LoxoneEntity] = [
+        LoxoneValueSensor(
+            coordinator, control, "actual", details.get("actualFormat"), translation_key="power"
+        ),
+        LoxoneValueSensor(
+            coordinator, control, "total", details.get("totalFormat"), translation_key="energy"
+        ),
+    ]
+    if "totalNeg" in control.states:
+        entities.append(
+            LoxoneValueSensor(
+                coordinator,
+                control,
+                "totalNeg",
+                details.get("totalFormat"),
+                translation_key="energy_returned",
+            )
+        )
+    return entities
+
+
+def _daytimer(coordinator: LoxoneCoordinator, control: Control) -> list[LoxoneEntity]:
+    fmt = control.details.get("format") if control.details.get("analog") else "%.0f"
+    return [LoxoneValueSensor(coordinator, control, "value", fmt)]
+
+
+def _text(state: str) -> EntityFactory:
+    return lambda coordinator, control: [LoxoneTextSensor(coordinator, control, state)]
+
+
+FACTORIES: dict[str, EntityFactory] = {
+    "InfoOnlyAnalog": _analog,
+    "Meter": _meter,
+    "Daytimer": _daytimer,
+    "TextState": _text("textAndIcon"),
+    "InfoOnlyText": _text("text"),
+    "TextInput": _text("text"),
+    "Tracker": _text("entries"),
+}
+
+
+async def async_setup_platform(
+    coordinator: LoxoneCoordinator, async_add_entities: AddConfigEntryEntitiesCallback
+) -> None:
+    """Add this platform's entities for the Loxone entry."""
+    async_add_entities([*build_entities(coordinator, FACTORIES), LoxoneLatency(coordinator)])
+    if (ref := coordinator.structure.global_states.get("operatingMode")) is not None:
+        async_add_entities([LoxoneOperatingMode(coordinator, ref)])

@@ -1,0 +1,75 @@
+"""Vera controllers: the system's platforms, set-up and unload."""
+
+from __future__ import annotations
+
+from homeassistant.const import Platform
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers import entity_registry as er
+
+from ..const import SYSTEM_VERA
+from ..hub.coordinator import HubRelayConfigEntry
+from ..hub.system import HubSystem, PlatformSetup
+from ..protocols.vera import VeraDimmer, VeraSwitch
+from . import binary_sensor, climate, cover, light, lock, scene, sensor, switch
+from .coordinator import VeraCoordinator, vera_device_id
+from .diagnostics import vera_diagnostics
+from .flow import VeraOptionsFlow
+
+PLATFORMS: dict[Platform, PlatformSetup[VeraCoordinator]] = {
+    Platform.BINARY_SENSOR: binary_sensor.async_setup_platform,
+    Platform.CLIMATE: climate.async_setup_platform,
+    Platform.COVER: cover.async_setup_platform,
+    Platform.LIGHT: light.async_setup_platform,
+    Platform.LOCK: lock.async_setup_platform,
+    Platform.SCENE: scene.async_setup_platform,
+    Platform.SENSOR: sensor.async_setup_platform,
+    Platform.SWITCH: switch.async_setup_platform,
+}
+
+
+async def async_setup_entry(hass: HomeAssistant, entry: HubRelayConfigEntry) -> None:
+    """Connect to the Vera, register it as a device and set up its entities."""
+    coordinator = VeraCoordinator(hass, entry)
+    await coordinator.async_setup()
+    entry.async_on_unload(coordinator.async_shutdown)
+    controller = coordinator.session.controller
+    coordinator.register_hub_device(
+        "Vera Control",
+        controller.model if controller else None,
+        controller.firmware if controller else None,
+    )
+    entry.runtime_data = coordinator
+    await hass.config_entries.async_forward_entry_setups(entry, list(PLATFORMS))
+    # Devices the Vera no longer has, or that the user excluded, lose their entities.
+    coordinator.remove_stale_devices(
+        vera_device_id(coordinator.serial, device.id) for device in coordinator.wanted_devices()
+    )
+    _remove_replaced_switches(hass, coordinator)
+
+
+def _remove_replaced_switches(hass: HomeAssistant, coordinator: VeraCoordinator) -> None:
+    """Drop the switch or light a device had before the "switches are lights" option changed."""
+    shown_as: dict[str, Platform] = {}
+    for device in coordinator.wanted_devices():
+        if isinstance(device, VeraSwitch):
+            light_ = isinstance(device, VeraDimmer) or coordinator.is_light(device)
+            shown_as[f"{coordinator.serial}_{device.id}"] = (
+                Platform.LIGHT if light_ else Platform.SWITCH
+            )
+    registry = er.async_get(hass)
+    for entity in er.async_entries_for_config_entry(registry, coordinator.entry.entry_id):
+        platform = shown_as.get(entity.unique_id)
+        if platform is not None and entity.domain != platform:
+            registry.async_remove(entity.entity_id)
+
+
+VERA = HubSystem(
+    name=SYSTEM_VERA,
+    coordinator=VeraCoordinator,
+    platforms=PLATFORMS,
+    async_setup_entry=async_setup_entry,
+    diagnostics=vera_diagnostics,
+    options_flow=VeraOptionsFlow,
+    reauth_step="vera_reauth",
+    reconfigure_step="vera_reconfigure",
+)

@@ -1,0 +1,220 @@
+"""The Vera steps of the config flow: a local URL, or an MMS account and one of its Vera units.
+
+A local luup engine has no login, so a local entry stores only its URL (``ip``, ``ip:3480`` and
+``http://ip:3480`` all work; the proxied ``/port_3480`` form is tried too). Remote access goes
+through the MMS relay and has to keep the account password, for the same reason as the Ezlo
+relay: an MMS identity lives about a day and MMS has no refresh call. Every path connects to the
+Vera before anything is stored; its serial (the MMS ``PK_Device``) is the entry's unique id.
+"""
+
+from __future__ import annotations
+
+from typing import Any, cast
+
+from homeassistant.config_entries import ConfigEntryState, ConfigFlowResult, OptionsFlowWithReload
+from homeassistant.const import CONF_PASSWORD, CONF_USERNAME
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers.selector import SelectOptionDict, SelectSelector, SelectSelectorConfig
+import probatio
+
+from ..const import (
+    CONF_CONNECTION,
+    CONF_EXCLUDED_DEVICES,
+    CONF_IDENTITY,
+    CONF_LIGHTS,
+    CONF_SERIAL,
+    CONF_SYSTEM,
+    CONF_UNIT,
+    CONF_URL,
+    CONNECTION_LOCAL,
+    CONNECTION_RELAY,
+    SYSTEM_VERA,
+)
+from ..hub.account_flow import MmsAccountFlow, UnitKind
+from ..hub.forms import error_key, missing_text
+from ..protocols.mms import MmsAuthError, MmsError, StoredIdentity
+from ..protocols.vera import (
+    VeraAuthError,
+    VeraDimmer,
+    VeraError,
+    VeraHubOfflineError,
+    VeraInvalidUrlError,
+    VeraProtocolError,
+    VeraSwitch,
+)
+from .coordinator import VeraCoordinator, vera_session
+
+URL_SCHEMA = probatio.Schema({probatio.Required(CONF_URL): str})
+#: An empty address asks for one instead of saying "this is not a Vera address".
+URL_REQUIRED = {CONF_URL: "url_required"}
+
+#: The account's Vera units. Unlike an Ezlo hub, a Vera the relay cannot reach is reported
+#: as offline (`unit_offline`), and a local address can be malformed (`invalid_url`).
+VERA_UNITS = UnitKind(
+    ezlo=False,
+    default_name="Vera {serial}",
+    none_found="no_units",
+    errors=(
+        (VeraInvalidUrlError, "invalid_url"),
+        ((MmsAuthError, VeraAuthError), "invalid_auth"),
+        (VeraHubOfflineError, "unit_offline"),
+        ((MmsError, VeraError), "cannot_connect"),
+    ),
+    doing="connecting to the Vera",
+)
+
+
+async def _connect(hass: HomeAssistant, data: dict[str, Any]) -> str:
+    """Load the Vera once as the entry would; return its serial and store a new identity."""
+    identities: list[StoredIdentity] = []
+    session = vera_session(hass, data, on_identity=identities.append)
+    try:
+        await session.connect()
+        serial = session.serial
+    finally:
+        await session.close()
+    if serial is None:
+        raise VeraProtocolError("the Vera reported no serial number")
+    if identities:
+        data[CONF_IDENTITY] = identities[-1].as_dict()
+    return serial
+
+
+def _local_data(url: str) -> dict[str, Any]:
+    return {CONF_SYSTEM: SYSTEM_VERA, CONF_CONNECTION: CONNECTION_LOCAL, CONF_URL: url.strip()}
+
+
+class VeraFlow(MmsAccountFlow):
+    """The Vera steps; the integration's flow class mixes them in."""
+
+    async def async_step_vera(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
+        """Ask how the Vera is reached."""
+        return self.async_show_menu(step_id="vera", menu_options=["vera_local", "vera_account"])
+
+    async def async_step_vera_local(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Connect to a Vera on the local network by its address."""
+        errors: dict[str, str] = {}
+        if user_input is not None and not (errors := missing_text(user_input, URL_REQUIRED)):
+            data = _local_data(user_input[CONF_URL])
+            try:
+                serial = await _connect(self.hass, data)
+            except Exception as err:  # noqa: BLE001 - every failure becomes a form error
+                errors["base"] = error_key(err, VERA_UNITS.errors, VERA_UNITS.doing)
+            else:
+                await self.async_set_unique_id(serial)
+                self._abort_if_unique_id_configured()
+                return self.async_create_entry(
+                    title=f"Vera {serial}", data={**data, CONF_SERIAL: serial}
+                )
+        return self.async_show_form(
+            step_id="vera_local",
+            data_schema=self.add_suggested_values_to_schema(URL_SCHEMA, user_input or {}),
+            errors=errors,
+        )
+
+    async def async_step_vera_account(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Sign in to the MMS account and list its Vera units."""
+        return await self._async_step_account(
+            "vera_account", user_input, VERA_UNITS, self.async_step_vera_unit
+        )
+
+    async def async_step_vera_unit(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Pick the Vera unit and reach it once through the relay."""
+        errors: dict[str, str] = {}
+        if user_input is not None:
+            serial = user_input[CONF_UNIT]
+            await self._async_pick_unit(serial)
+            client = self._mms_client
+            data: dict[str, Any] = {
+                CONF_SYSTEM: SYSTEM_VERA,
+                CONF_CONNECTION: CONNECTION_RELAY,
+                CONF_USERNAME: client.username,
+                CONF_PASSWORD: self._mms_password,
+                CONF_SERIAL: serial,
+            }
+            try:
+                # A sign-in near its end is renewed here, so the cloud can fail here too.
+                data[CONF_IDENTITY] = (await client.ensure_identity()).to_stored().as_dict()
+                await _connect(self.hass, data)
+            except Exception as err:  # noqa: BLE001 - every failure becomes a form error
+                errors["base"] = error_key(err, VERA_UNITS.errors, VERA_UNITS.doing)
+            else:
+                return self.async_create_entry(title=self._mms_units[serial].name, data=data)
+        return self._show_unit_form("vera_unit", CONF_UNIT, user_input or {}, errors)
+
+    async def async_step_vera_reauth(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Ask for the MMS password again after MMS refused the stored one."""
+        entry = self._get_reauth_entry()
+        if entry.data[CONF_CONNECTION] != CONNECTION_RELAY:
+            return self.async_abort(reason="vera_local_no_auth")
+
+        async def verify(password: str) -> dict[str, Any]:
+            data = {**entry.data, CONF_PASSWORD: password}
+            data.pop(CONF_IDENTITY, None)
+            await _connect(self.hass, data)
+            return data
+
+        return await self._async_step_password("vera_reauth", user_input, VERA_UNITS, verify)
+
+    async def async_step_vera_reconfigure(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Reach the Vera at a (new) local address; the stored password is then dropped."""
+        entry = self._get_reconfigure_entry()
+        errors: dict[str, str] = {}
+        if user_input is not None and not (errors := missing_text(user_input, URL_REQUIRED)):
+            data = _local_data(user_input[CONF_URL])
+            try:
+                serial = await _connect(self.hass, data)
+            except Exception as err:  # noqa: BLE001 - every failure becomes a form error
+                errors["base"] = error_key(err, VERA_UNITS.errors, VERA_UNITS.doing)
+            else:
+                await self.async_set_unique_id(serial)
+                self._abort_if_unique_id_mismatch(reason="wrong_vera")
+                return self.async_update_reload_and_abort(entry, data={**data, CONF_SERIAL: serial})
+        suggested = user_input or {CONF_URL: entry.data.get(CONF_URL)}
+        return self.async_show_form(
+            step_id="vera_reconfigure",
+            data_schema=self.add_suggested_values_to_schema(URL_SCHEMA, suggested),
+            errors=errors,
+        )
+
+
+class VeraOptionsFlow(OptionsFlowWithReload):
+    """Vera options: which switches are lights, devices to leave out."""
+
+    async def async_step_init(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
+        """Offer the Vera's devices (the entry must be loaded to know them)."""
+        if self.config_entry.state is not ConfigEntryState.LOADED:
+            return self.async_abort(reason="not_loaded")
+        if user_input is not None:
+            return self.async_create_entry(data=user_input)
+        # A loaded Vera entry's runtime data is always its Vera coordinator.
+        coordinator = cast(VeraCoordinator, self.config_entry.runtime_data)
+        devices = sorted(coordinator.session.devices.values(), key=lambda d: (d.name, d.id))
+        switches = [
+            d for d in devices if isinstance(d, VeraSwitch) and not isinstance(d, VeraDimmer)
+        ]
+
+        def choices(chosen: list[Any]) -> SelectSelector:
+            options = [SelectOptionDict(value=str(d.id), label=d.name or str(d.id)) for d in chosen]
+            return SelectSelector(SelectSelectorConfig(options=options, multiple=True))
+
+        schema = probatio.Schema(
+            {
+                probatio.Optional(CONF_LIGHTS, default=[]): choices(switches),
+                probatio.Optional(CONF_EXCLUDED_DEVICES, default=[]): choices(devices),
+            }
+        )
+        return self.async_show_form(
+            step_id="init",
+            data_schema=self.add_suggested_values_to_schema(schema, self.config_entry.options),
+        )
