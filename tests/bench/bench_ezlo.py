@@ -34,10 +34,10 @@ from homeassistant.core import Event, EventStateChangedData, HomeAssistant, call
 from homeassistant.data_entry_flow import FlowResultType
 from homeassistant.helpers import entity_registry as er
 
-from custom_components.hubrelay.ezlo import coordinator as coordinator_ezlo
-from custom_components.hubrelay.hub import mms as hub_mms
 from custom_components.hubrelay.const import CONF_CONNECTION, CONF_HUB, DOMAIN
+from custom_components.hubrelay.ezlo import coordinator as coordinator_ezlo
 from custom_components.hubrelay.ezlo.coordinator import EzloCoordinator
+from custom_components.hubrelay.hub import mms as hub_mms
 from tests.bench.bench_loxone_ha import percentile, start_home_assistant, verdict
 from tests.simulators.ezlo_hub import EzloHubSimulator
 from tests.simulators.ezlo_hub_house import HubHouse, hub_info

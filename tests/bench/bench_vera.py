@@ -39,10 +39,10 @@ from homeassistant.core import Event, EventStateChangedData, HomeAssistant, call
 from homeassistant.data_entry_flow import FlowResultType
 from homeassistant.helpers import entity_registry as er
 
-from custom_components.hubrelay.vera import coordinator as coordinator_vera
 from custom_components.hubrelay.const import CONF_URL, DOMAIN
-from custom_components.hubrelay.vera.coordinator import VeraCoordinator
 from custom_components.hubrelay.protocols.vera import VeraTimings
+from custom_components.hubrelay.vera import coordinator as coordinator_vera
+from custom_components.hubrelay.vera.coordinator import VeraCoordinator
 from tests.bench.bench_loxone_ha import percentile, start_home_assistant, verdict
 from tests.simulators.vera_luup import VeraLuupSimulator
 from tests.simulators.vera_luup_house import HouseData

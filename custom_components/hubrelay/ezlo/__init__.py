@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant
 
 from ..const import SYSTEM_EZLO
 from ..hub.coordinator import HubRelayConfigEntry
-from ..hub.system import HubSystem, PlatformSetup
+from ..hub.system import HubSystem, platform_setups
 from . import (
     binary_sensor,
     climate,
@@ -20,37 +19,18 @@ from . import (
     switch,
     weather,
 )
-from .coordinator import EzloCoordinator, ezlo_device_id
+from .coordinator import EzloCoordinator
 from .diagnostics import ezlo_diagnostics
 from .flow import EzloOptionsFlow
 
-PLATFORMS: dict[Platform, PlatformSetup[EzloCoordinator]] = {
-    Platform.BINARY_SENSOR: binary_sensor.async_setup_platform,
-    Platform.CLIMATE: climate.async_setup_platform,
-    Platform.COVER: cover.async_setup_platform,
-    Platform.LIGHT: light.async_setup_platform,
-    Platform.LOCK: lock.async_setup_platform,
-    Platform.SCENE: scene.async_setup_platform,
-    Platform.SELECT: select.async_setup_platform,
-    Platform.SENSOR: sensor.async_setup_platform,
-    Platform.SWITCH: switch.async_setup_platform,
-    Platform.WEATHER: weather.async_setup_platform,
-}
+PLATFORMS = platform_setups(
+    binary_sensor, climate, cover, light, lock, scene, select, sensor, switch, weather
+)
 
 
 async def async_setup_entry(hass: HomeAssistant, entry: HubRelayConfigEntry) -> None:
     """Connect to the hub, register it as a device and set up its entities."""
-    coordinator = EzloCoordinator(hass, entry)
-    await coordinator.async_setup()
-    entry.async_on_unload(coordinator.async_shutdown)
-    info = coordinator.session.hub_info
-    coordinator.register_hub_device("Ezlo", info.model, info.firmware)
-    entry.runtime_data = coordinator
-    await hass.config_entries.async_forward_entry_setups(entry, list(PLATFORMS))
-    # Devices the hub no longer has, or that the user excluded, lose their entities.
-    coordinator.remove_stale_devices(
-        ezlo_device_id(coordinator.serial, device.id) for device in coordinator.wanted_devices()
-    )
+    await EzloCoordinator(hass, entry).async_start(PLATFORMS)
 
 
 EZLO = HubSystem(

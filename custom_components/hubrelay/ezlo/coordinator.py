@@ -135,6 +135,15 @@ class EzloCoordinator(DeviceHubCoordinator[Device]):
         """Close the session."""
         await self.session.close()
 
+    def hub_description(self) -> tuple[str, str | None, str | None]:
+        """Manufacturer, model and firmware, as `hub.info.get` reported them."""
+        info = self.session.hub_info
+        return "Ezlo", info.model, info.firmware
+
+    def device_identifier(self, device: Device) -> str:
+        """Device registry identifier of one of the hub's devices."""
+        return ezlo_device_id(self.serial, device.id)
+
     # -- what entities and platforms use -------------------------------------------------------
     def wanted_devices(self) -> list[Device]:
         """Return the hub's devices, less those the user excluded in the options."""

@@ -16,11 +16,10 @@ import re
 from types import MappingProxyType
 from typing import Any, cast
 
-from homeassistant.config_entries import ConfigEntryState, ConfigFlowResult, OptionsFlowWithReload
+from homeassistant.config_entries import ConfigFlowResult
 from homeassistant.const import CONF_HOST, CONF_PASSWORD, CONF_USERNAME
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.selector import (
-    SelectOptionDict,
     SelectSelector,
     SelectSelectorConfig,
     SelectSelectorMode,
@@ -44,6 +43,7 @@ from ..const import (
 from ..hub.account_flow import PASSWORD_REQUIRED, MmsAccountFlow, UnitKind
 from ..hub.forms import PASSWORD_SELECTOR, error_key, host_errors, missing_text
 from ..hub.mms import mms_client
+from ..hub.options_flow import DeviceOptionsFlow, device_choices
 from ..protocols.ezlo import EzloAuthError, EzloError, HubInfo
 from ..protocols.ezlo.mms_credentials import MmsCredentials
 from ..protocols.mms import MmsAuthError, MmsClient, MmsError
@@ -261,27 +261,15 @@ class EzloFlow(MmsAccountFlow):
         )
 
 
-class EzloOptionsFlow(OptionsFlowWithReload):
+class EzloOptionsFlow(DeviceOptionsFlow):
     """Ezlo options: devices to leave out of Home Assistant."""
 
-    async def async_step_init(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
-        """Offer the hub's devices (the entry must be loaded to know them)."""
-        if self.config_entry.state is not ConfigEntryState.LOADED:
-            return self.async_abort(reason="not_loaded")
+    def _fields(self) -> Mapping[Any, Any]:
         # A loaded Ezlo entry's runtime data is always its Ezlo coordinator.
         coordinator = cast(EzloCoordinator, self.config_entry.runtime_data)
-        if user_input is not None:
-            return self.async_create_entry(data=user_input)
         devices = sorted(coordinator.session.devices.values(), key=lambda d: d.name or d.id)
-        options = [SelectOptionDict(value=d.id, label=d.name or d.id) for d in devices]
-        schema = probatio.Schema(
-            {
-                probatio.Optional(CONF_EXCLUDED_DEVICES, default=[]): SelectSelector(
-                    SelectSelectorConfig(options=options, multiple=True)
-                ),
-            }
-        )
-        return self.async_show_form(
-            step_id="init",
-            data_schema=self.add_suggested_values_to_schema(schema, self.config_entry.options),
-        )
+        return {
+            probatio.Optional(CONF_EXCLUDED_DEVICES, default=[]): device_choices(
+                (d.id, d.name or d.id) for d in devices
+            ),
+        }

@@ -13,6 +13,7 @@ import logging
 from typing import Any, ClassVar
 
 from homeassistant.config_entries import ConfigEntry
+from homeassistant.const import Platform
 from homeassistant.core import Event, HomeAssistant, callback
 from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers.entity import Entity
@@ -109,6 +110,30 @@ class DeviceHubCoordinator[DeviceT](HubCoordinator):
         self._platforms: list[
             tuple[Callable[[Any, DeviceT], Sequence[Entity]], AddConfigEntryEntitiesCallback]
         ] = []
+
+    async def async_start(self, platforms: Iterable[Platform]) -> None:
+        """Connect, register the hub, set up the platforms and drop devices no longer wanted."""
+        await self.async_setup()
+        self.entry.async_on_unload(self.async_shutdown)
+        self.register_hub_device(*self.hub_description())
+        self.entry.runtime_data = self
+        await self.hass.config_entries.async_forward_entry_setups(self.entry, list(platforms))
+        # Devices the hub no longer has, or that the user excluded, lose their entities.
+        self.remove_stale_devices(
+            self.device_identifier(device) for device in self.wanted_devices()
+        )
+
+    async def async_setup(self) -> None:
+        """Connect once, or raise what Home Assistant needs to retry or re-authenticate."""
+        raise NotImplementedError
+
+    def hub_description(self) -> tuple[str, str | None, str | None]:
+        """Manufacturer, model and firmware of the hub, once connected."""
+        raise NotImplementedError
+
+    def device_identifier(self, device: DeviceT) -> str:
+        """Device registry identifier (below DOMAIN) of one of the hub's devices."""
+        raise NotImplementedError
 
     @callback
     def register_hub_device(

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
+from types import ModuleType
 from typing import Any
 
 from homeassistant.config_entries import OptionsFlow
@@ -25,6 +26,14 @@ from .coordinator import HubCoordinator, HubRelayConfigEntry
 type PlatformSetup[CoordinatorT] = Callable[
     [CoordinatorT, AddConfigEntryEntitiesCallback], Awaitable[None]
 ]
+
+
+def platform_setups(*modules: ModuleType) -> dict[Platform, PlatformSetup[Any]]:
+    """Map each of a system's platform modules (named after its platform) to its set-up."""
+    return {
+        Platform(module.__name__.rpartition(".")[2]): module.async_setup_platform
+        for module in modules
+    }
 
 
 async def _nothing_to_remove(_hass: HomeAssistant, _entry: HubRelayConfigEntry) -> None:

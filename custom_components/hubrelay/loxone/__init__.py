@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from homeassistant.const import CONF_USERNAME, Platform
+from homeassistant.const import CONF_USERNAME
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
@@ -12,7 +12,7 @@ from homeassistant.helpers.storage import Store
 
 from ..const import CONF_CLIENT_UUID, CONF_TOKEN, DOMAIN, SYSTEM_LOXONE
 from ..hub.coordinator import HubRelayConfigEntry
-from ..hub.system import HubSystem, PlatformSetup
+from ..hub.system import HubSystem, platform_setups
 from ..protocols.loxone import LoxoneError, MiniserverClient, Token
 from . import (
     alarm_control_panel,
@@ -41,19 +41,19 @@ from .services import async_setup_services
 
 _LOGGER = logging.getLogger(__name__)
 
-PLATFORMS: dict[Platform, PlatformSetup[LoxoneCoordinator]] = {
-    Platform.ALARM_CONTROL_PANEL: alarm_control_panel.async_setup_platform,
-    Platform.BINARY_SENSOR: binary_sensor.async_setup_platform,
-    Platform.BUTTON: button.async_setup_platform,
-    Platform.CLIMATE: climate.async_setup_platform,
-    Platform.COVER: cover.async_setup_platform,
-    Platform.LIGHT: light.async_setup_platform,
-    Platform.NUMBER: number.async_setup_platform,
-    Platform.SELECT: select.async_setup_platform,
-    Platform.SENSOR: sensor.async_setup_platform,
-    Platform.SWITCH: switch.async_setup_platform,
-    Platform.WEATHER: weather.async_setup_platform,
-}
+PLATFORMS = platform_setups(
+    alarm_control_panel,
+    binary_sensor,
+    button,
+    climate,
+    cover,
+    light,
+    number,
+    select,
+    sensor,
+    switch,
+    weather,
+)
 
 MINISERVER_MODELS = {0: "Miniserver Gen 1", 1: "Miniserver Go", 2: "Miniserver Gen 2"}
 

@@ -8,42 +8,20 @@ from homeassistant.helpers import entity_registry as er
 
 from ..const import SYSTEM_VERA
 from ..hub.coordinator import HubRelayConfigEntry
-from ..hub.system import HubSystem, PlatformSetup
+from ..hub.system import HubSystem, platform_setups
 from ..protocols.vera import VeraDimmer, VeraSwitch
 from . import binary_sensor, climate, cover, light, lock, scene, sensor, switch
-from .coordinator import VeraCoordinator, vera_device_id
+from .coordinator import VeraCoordinator
 from .diagnostics import vera_diagnostics
 from .flow import VeraOptionsFlow
 
-PLATFORMS: dict[Platform, PlatformSetup[VeraCoordinator]] = {
-    Platform.BINARY_SENSOR: binary_sensor.async_setup_platform,
-    Platform.CLIMATE: climate.async_setup_platform,
-    Platform.COVER: cover.async_setup_platform,
-    Platform.LIGHT: light.async_setup_platform,
-    Platform.LOCK: lock.async_setup_platform,
-    Platform.SCENE: scene.async_setup_platform,
-    Platform.SENSOR: sensor.async_setup_platform,
-    Platform.SWITCH: switch.async_setup_platform,
-}
+PLATFORMS = platform_setups(binary_sensor, climate, cover, light, lock, scene, sensor, switch)
 
 
 async def async_setup_entry(hass: HomeAssistant, entry: HubRelayConfigEntry) -> None:
     """Connect to the Vera, register it as a device and set up its entities."""
     coordinator = VeraCoordinator(hass, entry)
-    await coordinator.async_setup()
-    entry.async_on_unload(coordinator.async_shutdown)
-    controller = coordinator.session.controller
-    coordinator.register_hub_device(
-        "Vera Control",
-        controller.model if controller else None,
-        controller.firmware if controller else None,
-    )
-    entry.runtime_data = coordinator
-    await hass.config_entries.async_forward_entry_setups(entry, list(PLATFORMS))
-    # Devices the Vera no longer has, or that the user excluded, lose their entities.
-    coordinator.remove_stale_devices(
-        vera_device_id(coordinator.serial, device.id) for device in coordinator.wanted_devices()
-    )
+    await coordinator.async_start(PLATFORMS)
     _remove_replaced_switches(hass, coordinator)
 
 

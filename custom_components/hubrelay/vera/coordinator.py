@@ -118,6 +118,17 @@ class VeraCoordinator(DeviceHubCoordinator[VeraDevice]):
         """Stop the long poll."""
         await self.session.close()
 
+    def hub_description(self) -> tuple[str, str | None, str | None]:
+        """Manufacturer, model and firmware, as the controller reported them."""
+        controller = self.session.controller
+        if controller is None:
+            return "Vera Control", None, None
+        return "Vera Control", controller.model, controller.firmware
+
+    def device_identifier(self, device: VeraDevice) -> str:
+        """Device registry identifier of one of the Vera's devices."""
+        return vera_device_id(self.serial, device.id)
+
     # -- what entities and platforms use -------------------------------------------------------
     def wanted_devices(self) -> list[VeraDevice]:
         """Return the hub's devices, less those the user excluded in the options."""

@@ -9,12 +9,13 @@ Vera before anything is stored; its serial (the MMS ``PK_Device``) is the entry'
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from typing import Any, cast
 
-from homeassistant.config_entries import ConfigEntryState, ConfigFlowResult, OptionsFlowWithReload
+from homeassistant.config_entries import ConfigFlowResult
 from homeassistant.const import CONF_PASSWORD, CONF_USERNAME
 from homeassistant.core import HomeAssistant
-from homeassistant.helpers.selector import SelectOptionDict, SelectSelector, SelectSelectorConfig
+from homeassistant.helpers.selector import SelectSelector
 import probatio
 
 from ..const import (
@@ -32,9 +33,11 @@ from ..const import (
 )
 from ..hub.account_flow import MmsAccountFlow, UnitKind
 from ..hub.forms import error_key, missing_text
+from ..hub.options_flow import DeviceOptionsFlow, device_choices
 from ..protocols.mms import MmsAuthError, MmsError, StoredIdentity
 from ..protocols.vera import (
     VeraAuthError,
+    VeraDevice,
     VeraDimmer,
     VeraError,
     VeraHubOfflineError,
@@ -188,15 +191,10 @@ class VeraFlow(MmsAccountFlow):
         )
 
 
-class VeraOptionsFlow(OptionsFlowWithReload):
+class VeraOptionsFlow(DeviceOptionsFlow):
     """Vera options: which switches are lights, devices to leave out."""
 
-    async def async_step_init(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
-        """Offer the Vera's devices (the entry must be loaded to know them)."""
-        if self.config_entry.state is not ConfigEntryState.LOADED:
-            return self.async_abort(reason="not_loaded")
-        if user_input is not None:
-            return self.async_create_entry(data=user_input)
+    def _fields(self) -> Mapping[Any, Any]:
         # A loaded Vera entry's runtime data is always its Vera coordinator.
         coordinator = cast(VeraCoordinator, self.config_entry.runtime_data)
         devices = sorted(coordinator.session.devices.values(), key=lambda d: (d.name, d.id))
@@ -204,17 +202,10 @@ class VeraOptionsFlow(OptionsFlowWithReload):
             d for d in devices if isinstance(d, VeraSwitch) and not isinstance(d, VeraDimmer)
         ]
 
-        def choices(chosen: list[Any]) -> SelectSelector:
-            options = [SelectOptionDict(value=str(d.id), label=d.name or str(d.id)) for d in chosen]
-            return SelectSelector(SelectSelectorConfig(options=options, multiple=True))
+        def choices(chosen: Sequence[VeraDevice]) -> SelectSelector:
+            return device_choices((str(d.id), d.name or str(d.id)) for d in chosen)
 
-        schema = probatio.Schema(
-            {
-                probatio.Optional(CONF_LIGHTS, default=[]): choices(switches),
-                probatio.Optional(CONF_EXCLUDED_DEVICES, default=[]): choices(devices),
-            }
-        )
-        return self.async_show_form(
-            step_id="init",
-            data_schema=self.add_suggested_values_to_schema(schema, self.config_entry.options),
-        )
+        return {
+            probatio.Optional(CONF_LIGHTS, default=[]): choices(switches),
+            probatio.Optional(CONF_EXCLUDED_DEVICES, default=[]): choices(devices),
+        }

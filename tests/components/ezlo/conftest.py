@@ -13,10 +13,10 @@ from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
 import pytest
 
-from custom_components.hubrelay.ezlo import coordinator as coordinator_ezlo
-from custom_components.hubrelay.hub import mms as hub_mms
 from custom_components.hubrelay.const import CONF_CONNECTION, CONF_HUB, DOMAIN
 from custom_components.hubrelay.data import HubRelayConfigEntry
+from custom_components.hubrelay.ezlo import coordinator as coordinator_ezlo
+from custom_components.hubrelay.hub import mms as hub_mms
 from custom_components.hubrelay.protocols.ezlo import Backoff
 from tests.simulators.ezlo_hub import EzloHubSimulator, NmaRelaySimulator, client_context
 from tests.simulators.ezlo_hub_house import HubHouse, demo_house

@@ -17,7 +17,6 @@ from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
 from homeassistant.helpers.service_info.zeroconf import ZeroconfServiceInfo
 
-from custom_components.hubrelay.hub import account_flow
 from custom_components.hubrelay.const import (
     CONF_CONNECTION,
     CONF_HUB,
@@ -28,6 +27,7 @@ from custom_components.hubrelay.const import (
     DOMAIN,
 )
 from custom_components.hubrelay.data import HubRelayConfigEntry
+from custom_components.hubrelay.hub import account_flow
 from tests.components.ezlo.conftest import (
     PASSWORD,
     USERNAME,

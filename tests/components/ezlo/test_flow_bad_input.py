@@ -17,10 +17,10 @@ from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType, InvalidData
 import pytest
 
-from custom_components.hubrelay.ezlo import coordinator as coordinator_ezlo
-from custom_components.hubrelay.hub import mms as hub_mms
 from custom_components.hubrelay.const import CONF_CONNECTION, CONF_EXCLUDED_DEVICES, CONF_HUB
 from custom_components.hubrelay.data import HubRelayConfigEntry
+from custom_components.hubrelay.ezlo import coordinator as coordinator_ezlo
+from custom_components.hubrelay.hub import mms as hub_mms
 from tests.components.bad_input import (
     HTTP_KINDS,
     KINDS,

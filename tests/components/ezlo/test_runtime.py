@@ -20,8 +20,8 @@ from pytest_homeassistant_custom_component.components.diagnostics import (
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
 from custom_components.hubrelay.const import CONF_IDENTITY, CONF_LOCAL_KEYS, DOMAIN
-from custom_components.hubrelay.ezlo.coordinator import EzloCoordinator
 from custom_components.hubrelay.data import HubRelayConfigEntry
+from custom_components.hubrelay.ezlo.coordinator import EzloCoordinator
 from custom_components.hubrelay.protocols.ezlo import ConnectionState
 from tests.components.ezlo.conftest import PASSWORD, EzloWorld, add_hub, item_id, wait_for
 from tests.simulators.ezlo_hub_house import HubHouse

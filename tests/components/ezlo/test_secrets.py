@@ -31,7 +31,6 @@ from pytest_homeassistant_custom_component.components.diagnostics import (
 )
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
-from custom_components.hubrelay.hub import account_flow
 from custom_components.hubrelay.const import (
     CONF_CONNECTION,
     CONF_EXCLUDED_DEVICES,
@@ -39,8 +38,9 @@ from custom_components.hubrelay.const import (
     CONF_LOCAL_KEYS,
     DOMAIN,
 )
-from custom_components.hubrelay.ezlo.coordinator import EzloCoordinator
 from custom_components.hubrelay.data import HubRelayConfigEntry
+from custom_components.hubrelay.ezlo.coordinator import EzloCoordinator
+from custom_components.hubrelay.hub import account_flow
 from tests.components.ezlo.conftest import PASSWORD, USERNAME, EzloWorld, start_flow, wait_for
 from tests.components.loxone.test_secrets import (
     SecretSweep,

@@ -12,9 +12,9 @@ from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
 import pytest
 
-from custom_components.hubrelay.loxone import coordinator as coordinator_module
 from custom_components.hubrelay.const import CONF_USE_TLS, CONF_VERIFY_TLS, DOMAIN
 from custom_components.hubrelay.data import HubRelayConfigEntry
+from custom_components.hubrelay.loxone import coordinator as coordinator_module
 from custom_components.hubrelay.protocols.loxone import Timings
 from tests.simulators.loxone_demo_house import DEMO_HOUSE
 from tests.simulators.miniserver import MiniserverSimulator

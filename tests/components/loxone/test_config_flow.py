@@ -18,7 +18,6 @@ from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
 import pytest
 
-from custom_components.hubrelay.loxone import coordinator as coordinator_module
 from custom_components.hubrelay.const import (
     CONF_CLIENT_UUID,
     CONF_SERIAL,
@@ -30,6 +29,7 @@ from custom_components.hubrelay.const import (
     DOMAIN,
 )
 from custom_components.hubrelay.data import HubRelayConfigEntry
+from custom_components.hubrelay.loxone import coordinator as coordinator_module
 from tests.components.loxone.conftest import add_miniserver, form_input
 from tests.simulators.miniserver import MiniserverSimulator, UserSpec
 

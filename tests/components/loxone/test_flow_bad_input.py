@@ -17,7 +17,6 @@ from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType, InvalidData
 import pytest
 
-from custom_components.hubrelay.loxone import coordinator as coordinator_module
 from custom_components.hubrelay.const import (
     CONF_USE_TLS,
     CONF_VERIFY_TLS,
@@ -25,6 +24,7 @@ from custom_components.hubrelay.const import (
     DOMAIN,
 )
 from custom_components.hubrelay.data import HubRelayConfigEntry
+from custom_components.hubrelay.loxone import coordinator as coordinator_module
 from tests.components.bad_input import (
     KINDS,
     MISSING,

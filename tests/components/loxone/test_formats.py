@@ -8,8 +8,8 @@ from pathlib import Path
 from homeassistant.components.sensor import SensorDeviceClass, SensorStateClass
 import pytest
 
-from custom_components.hubrelay.loxone.formats import ValueFormat, parse_format
 from custom_components.hubrelay.loxone.conditions import condition
+from custom_components.hubrelay.loxone.formats import ValueFormat, parse_format
 
 FIXTURES = Path(__file__).resolve().parents[3] / ".." / "shared" / "fixtures" / "loxone"
 M = SensorStateClass.MEASUREMENT

@@ -16,9 +16,9 @@ from homeassistant.setup import async_setup_component
 import pytest
 from syrupy.assertion import SnapshotAssertion
 
-from custom_components.hubrelay.loxone import coordinator as coordinator_module
 from custom_components.hubrelay.const import CONF_VISU_PASSWORD
 from custom_components.hubrelay.data import HubRelayConfigEntry
+from custom_components.hubrelay.loxone import coordinator as coordinator_module
 from tests.components.loxone.conftest import (
     FAST,
     add_miniserver,

@@ -14,9 +14,9 @@ from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.helpers import device_registry as dr, entity_registry as er
 import pytest
 
-from custom_components.hubrelay.loxone import coordinator as coordinator_module
 from custom_components.hubrelay.const import CONF_TOKEN, CONF_VISU_PASSWORD, DOMAIN
 from custom_components.hubrelay.data import HubRelayConfigEntry
+from custom_components.hubrelay.loxone import coordinator as coordinator_module
 from tests.components.loxone.conftest import add_miniserver, control, wait_for_state
 from tests.simulators.loxone_demo_house import DEMO_HOUSE
 from tests.simulators.miniserver import MiniserverSimulator

@@ -40,9 +40,9 @@ from pytest_homeassistant_custom_component.components.diagnostics import (
 )
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
-from custom_components.hubrelay.loxone import coordinator as coordinator_module
 from custom_components.hubrelay.const import CONF_TOKEN, CONF_VISU_PASSWORD, DOMAIN
 from custom_components.hubrelay.data import HubRelayConfigEntry
+from custom_components.hubrelay.loxone import coordinator as coordinator_module
 from tests.components.loxone.conftest import FAST, control, form_input
 from tests.simulators import (
     miniserver as miniserver_module,

@@ -12,12 +12,11 @@ from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
 import pytest
 
-from custom_components.hubrelay.ezlo import coordinator as coordinator_ezlo
-from custom_components.hubrelay.vera import coordinator as coordinator_vera
-from custom_components.hubrelay.hub import mms as hub_mms
 from custom_components.hubrelay.const import CONF_UNIT, CONF_URL, DOMAIN
 from custom_components.hubrelay.data import HubRelayConfigEntry
+from custom_components.hubrelay.hub import mms as hub_mms
 from custom_components.hubrelay.protocols.vera import VeraTimings
+from custom_components.hubrelay.vera import coordinator as coordinator_vera
 from tests.simulators.mms_cloud import MmsCloudSimulator
 from tests.simulators.vera_luup import VeraLuupSimulator
 from tests.simulators.vera_luup_house import HouseData, demo_house

@@ -15,7 +15,6 @@ from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
 import pytest
 
-from custom_components.hubrelay.hub import account_flow
 from custom_components.hubrelay.const import (
     CONF_CONNECTION,
     CONF_IDENTITY,
@@ -25,6 +24,7 @@ from custom_components.hubrelay.const import (
     DOMAIN,
 )
 from custom_components.hubrelay.data import HubRelayConfigEntry
+from custom_components.hubrelay.hub import account_flow
 from tests.components.vera.conftest import (
     PASSWORD,
     USERNAME,

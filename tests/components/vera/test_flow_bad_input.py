@@ -17,9 +17,6 @@ from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType, InvalidData
 import pytest
 
-from custom_components.hubrelay.ezlo import coordinator as coordinator_ezlo
-from custom_components.hubrelay.vera import coordinator as coordinator_vera
-from custom_components.hubrelay.hub import mms as hub_mms
 from custom_components.hubrelay.const import (
     CONF_EXCLUDED_DEVICES,
     CONF_LIGHTS,
@@ -28,6 +25,8 @@ from custom_components.hubrelay.const import (
     DOMAIN,
 )
 from custom_components.hubrelay.data import HubRelayConfigEntry
+from custom_components.hubrelay.hub import mms as hub_mms
+from custom_components.hubrelay.vera import coordinator as coordinator_vera
 from tests.components.bad_input import (
     KINDS,
     MISSING,

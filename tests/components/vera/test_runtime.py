@@ -20,8 +20,8 @@ from pytest_homeassistant_custom_component.components.diagnostics import (
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
 from custom_components.hubrelay.const import CONF_IDENTITY, DOMAIN
-from custom_components.hubrelay.vera.coordinator import VeraCoordinator
 from custom_components.hubrelay.data import HubRelayConfigEntry
+from custom_components.hubrelay.vera.coordinator import VeraCoordinator
 from tests.components.vera.conftest import PASSWORD, USERNAME, VeraWorld, add_vera, wait_for
 
 SWITCH = "switch.hall_hall_switch"

@@ -24,7 +24,6 @@ from pytest_homeassistant_custom_component.components.diagnostics import (
 )
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
-from custom_components.hubrelay.hub import account_flow
 from custom_components.hubrelay.const import (
     CONF_EXCLUDED_DEVICES,
     CONF_IDENTITY,
@@ -33,8 +32,9 @@ from custom_components.hubrelay.const import (
     CONF_URL,
     DOMAIN,
 )
-from custom_components.hubrelay.vera.coordinator import VeraCoordinator
 from custom_components.hubrelay.data import HubRelayConfigEntry
+from custom_components.hubrelay.hub import account_flow
+from custom_components.hubrelay.vera.coordinator import VeraCoordinator
 from tests.components.ezlo.test_secrets import MMS_KINDS, record_mms_secrets
 from tests.components.loxone.test_secrets import (
     SecretSweep,

@@ -27,10 +27,10 @@ from homeassistant.helpers.typing import ConfigType
 from custom_components.hubrelay.ezlo import coordinator as coordinator_ezlo
 from custom_components.hubrelay.hub import mms as hub_mms
 from custom_components.hubrelay.loxone import coordinator
-from custom_components.hubrelay.vera import coordinator as coordinator_vera
 from custom_components.hubrelay.protocols.ezlo import Backoff
 from custom_components.hubrelay.protocols.loxone import Timings
 from custom_components.hubrelay.protocols.vera import VeraTimings
+from custom_components.hubrelay.vera import coordinator as coordinator_vera
 
 DOMAIN = "hubrelay_demo"
 #: Written by the demo next to configuration.yaml.
