@@ -251,8 +251,7 @@ class EzloFlow(MmsAccountFlow):
                     errors["base"] = error_key(err, EZLO_HUBS.errors, EZLO_HUBS.doing)
                 else:
                     await self.async_set_unique_id(info.serial)
-                    self._abort_if_unique_id_mismatch(reason="wrong_hub")
-                    return self.async_update_reload_and_abort(entry, data=data)
+                    return self._async_reconfigured(data, "wrong_hub")
         suggested = {k: v for k, v in (user_input or entry.data).items() if k != CONF_PASSWORD}
         return self.async_show_form(
             step_id="ezlo_reconfigure",

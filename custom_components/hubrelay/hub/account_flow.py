@@ -114,6 +114,11 @@ class MmsAccountFlow(ConfigFlow):
         await self.async_set_unique_id(serial)
         self._abort_if_unique_id_configured()
 
+    def _async_reconfigured(self, data: Mapping[str, Any], wrong_unit: str) -> ConfigFlowResult:
+        """Store how the unit (already the flow's unique id) is reached now, unless it changed."""
+        self._abort_if_unique_id_mismatch(reason=wrong_unit)
+        return self.async_update_reload_and_abort(self._get_reconfigure_entry(), data=data)
+
     def _show_unit_form(
         self,
         step_id: str,

@@ -99,23 +99,33 @@ class VeraFlow(MmsAccountFlow):
     ) -> ConfigFlowResult:
         """Connect to a Vera on the local network by its address."""
         errors: dict[str, str] = {}
-        if user_input is not None and not (errors := missing_text(user_input, URL_REQUIRED)):
-            data = _local_data(user_input[CONF_URL])
-            try:
-                serial = await _connect(self.hass, data)
-            except Exception as err:  # noqa: BLE001 - every failure becomes a form error
-                errors["base"] = error_key(err, VERA_UNITS.errors, VERA_UNITS.doing)
-            else:
-                await self.async_set_unique_id(serial)
-                self._abort_if_unique_id_configured()
-                return self.async_create_entry(
-                    title=f"Vera {serial}", data={**data, CONF_SERIAL: serial}
-                )
+        if (found := await self._vera_at(user_input, errors)) is not None:
+            serial, data = found
+            await self.async_set_unique_id(serial)
+            self._abort_if_unique_id_configured()
+            return self.async_create_entry(title=f"Vera {serial}", data=data)
         return self.async_show_form(
             step_id="vera_local",
             data_schema=self.add_suggested_values_to_schema(URL_SCHEMA, user_input or {}),
             errors=errors,
         )
+
+    async def _vera_at(
+        self, user_input: Mapping[str, Any] | None, errors: dict[str, str]
+    ) -> tuple[str, dict[str, Any]] | None:
+        """Reach the Vera at the address typed in: its serial and local entry data, or None."""
+        if user_input is None:
+            return None
+        if missing := missing_text(user_input, URL_REQUIRED):
+            errors.update(missing)
+            return None
+        data = _local_data(user_input[CONF_URL])
+        try:
+            serial = await _connect(self.hass, data)
+        except Exception as err:  # noqa: BLE001 - every failure becomes a form error
+            errors["base"] = error_key(err, VERA_UNITS.errors, VERA_UNITS.doing)
+            return None
+        return serial, {**data, CONF_SERIAL: serial}
 
     async def async_step_vera_account(
         self, user_input: dict[str, Any] | None = None
@@ -173,16 +183,10 @@ class VeraFlow(MmsAccountFlow):
         """Reach the Vera at a (new) local address; the stored password is then dropped."""
         entry = self._get_reconfigure_entry()
         errors: dict[str, str] = {}
-        if user_input is not None and not (errors := missing_text(user_input, URL_REQUIRED)):
-            data = _local_data(user_input[CONF_URL])
-            try:
-                serial = await _connect(self.hass, data)
-            except Exception as err:  # noqa: BLE001 - every failure becomes a form error
-                errors["base"] = error_key(err, VERA_UNITS.errors, VERA_UNITS.doing)
-            else:
-                await self.async_set_unique_id(serial)
-                self._abort_if_unique_id_mismatch(reason="wrong_vera")
-                return self.async_update_reload_and_abort(entry, data={**data, CONF_SERIAL: serial})
+        if (found := await self._vera_at(user_input, errors)) is not None:
+            serial, data = found
+            await self.async_set_unique_id(serial)
+            return self._async_reconfigured(data, "wrong_vera")
         suggested = user_input or {CONF_URL: entry.data.get(CONF_URL)}
         return self.async_show_form(
             step_id="vera_reconfigure",
