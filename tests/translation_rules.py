@@ -132,8 +132,11 @@ def _flow_keys(cls: ast.ClassDef, where: str) -> Iterator[Needed]:
             elif name == "async_abort" and (reason := _const(_keyword(node, "reason"))):
                 yield Needed((section, "abort", reason), where)
             elif name in IMPLICIT_ABORTS:
-                reason = _const(_keyword(node, "reason")) or IMPLICIT_ABORTS[name]
-                yield Needed((section, "abort", reason), where)
+                given = _keyword(node, "reason")
+                reason = IMPLICIT_ABORTS[name] if given is None else _const(given)
+                # A reason passed in by the caller (no literal here) is checked where it is named.
+                if reason is not None:
+                    yield Needed((section, "abort", reason), where)
         if isinstance(node, ast.Assign) and (value := _const(node.value)):
             for target in node.targets:
                 if isinstance(target, ast.Subscript) and ast.unparse(target.value) == "errors":

@@ -19,6 +19,8 @@ CONF_CLIENT_UUID: Final = "client_uuid"
 
 # Loxone options.
 CONF_VISU_PASSWORD: Final = "visu_password"  # noqa: S105 - a config key
+#: Options form only: drop the stored visualisation password (it is never shown again).
+CONF_FORGET_VISU_PASSWORD: Final = "forget_visu_password"  # noqa: S105 - a config key
 
 DEFAULT_LOXONE_PORT: Final = 80
 DEFAULT_LOXONE_TLS_PORT: Final = 443

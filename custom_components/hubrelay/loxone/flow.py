@@ -21,6 +21,7 @@ import probatio
 
 from ..const import (
     CONF_CLIENT_UUID,
+    CONF_FORGET_VISU_PASSWORD,
     CONF_SERIAL,
     CONF_SYSTEM,
     CONF_TOKEN,
@@ -246,18 +247,25 @@ class LoxoneFlow(ConfigFlow):
 
 
 class LoxoneOptionsFlow(OptionsFlowWithReload):
-    """Loxone options: the visualisation password that secured controls ask for."""
+    """Loxone options: the visualisation password that secured controls ask for.
+
+    A stored password is never sent back to the form: left empty it stays as it is, and a
+    box forgets it.
+    """
 
     async def async_step_init(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
         """Show and store the options."""
         if user_input is not None:
-            return self.async_create_entry(data=user_input)
+            options = dict(self.config_entry.options)
+            if user_input.get(CONF_FORGET_VISU_PASSWORD):
+                options.pop(CONF_VISU_PASSWORD, None)
+            elif password := user_input.get(CONF_VISU_PASSWORD):
+                options[CONF_VISU_PASSWORD] = password
+            return self.async_create_entry(data=options)
         schema = probatio.Schema(
             {
                 probatio.Optional(CONF_VISU_PASSWORD): PASSWORD_SELECTOR,
+                probatio.Optional(CONF_FORGET_VISU_PASSWORD, default=False): bool,
             }
         )
-        return self.async_show_form(
-            step_id="init",
-            data_schema=self.add_suggested_values_to_schema(schema, self.config_entry.options),
-        )
+        return self.async_show_form(step_id="init", data_schema=schema)

@@ -31,6 +31,9 @@ from homeassistant.const import (
     UnitOfVolumetricFlux,
 )
 
+#: Most decimals a format may ask for: a double has about 15 significant digits.
+MAX_PRECISION = 15
+
 # One printf conversion (flags, width, precision, type); the text around it is the unit.
 _CONVERSION = re.compile(r"%[-+ #0]*(\d+)?(?:\.(\d+))?[dfiguxXeEs]")
 
@@ -117,7 +120,9 @@ def parse_format(fmt: str | None, name: str = "") -> ValueFormat:
     match = _CONVERSION.search(fmt)
     if match is None:
         return ValueFormat(None, None, None, None)
-    precision = int(match.group(2)) if match.group(2) is not None else None
+    # A structure file may ask for any number of decimals; more than a double holds is noise.
+    decimals = match.group(2)
+    precision = min(int(decimals[:3]), MAX_PRECISION) if decimals is not None else None
     if match.group(0)[-1] in "diuxX":
         precision = 0
     unit_text = (fmt[: match.start()] + fmt[match.end() :]).replace("%%", "%").strip()

@@ -20,6 +20,7 @@ import pytest
 
 from custom_components.hubrelay.const import (
     CONF_CLIENT_UUID,
+    CONF_FORGET_VISU_PASSWORD,
     CONF_SERIAL,
     CONF_SYSTEM,
     CONF_TOKEN,
@@ -308,6 +309,37 @@ async def test_options_store_the_visualisation_password(
     assert result["type"] is FlowResultType.CREATE_ENTRY
     assert entry.options == {CONF_VISU_PASSWORD: "1234"}
     await hass.async_block_till_done()
+    await hass.config_entries.async_unload(entry.entry_id)
+
+
+def _suggested(schema: Any) -> dict[str, Any]:
+    return {
+        str(key): key.description["suggested_value"]
+        for key in schema.schema
+        if key.description and "suggested_value" in key.description
+    }
+
+
+async def test_options_never_send_the_stored_password_back(
+    hass: HomeAssistant, miniserver: MiniserverSimulator
+) -> None:
+    entry = await add_miniserver(hass, miniserver)
+    hass.config_entries.async_update_entry(entry, options={CONF_VISU_PASSWORD: "1234"})
+    await hass.async_block_till_done()
+    result = await hass.config_entries.options.async_init(entry.entry_id)
+    assert "1234" not in str(_suggested(result["data_schema"]))
+    # Left empty, the stored password stays.
+    result = await hass.config_entries.options.async_configure(result["flow_id"], {})
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    await hass.async_block_till_done()
+    assert entry.options == {CONF_VISU_PASSWORD: "1234"}
+    # The box forgets it.
+    result = await hass.config_entries.options.async_init(entry.entry_id)
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"], {CONF_FORGET_VISU_PASSWORD: True}
+    )
+    await hass.async_block_till_done()
+    assert entry.options == {}
     await hass.config_entries.async_unload(entry.entry_id)
 
 

@@ -19,6 +19,7 @@ from syrupy.assertion import SnapshotAssertion
 from custom_components.hubrelay.const import CONF_VISU_PASSWORD
 from custom_components.hubrelay.data import HubRelayConfigEntry
 from custom_components.hubrelay.loxone import coordinator as coordinator_module
+from custom_components.hubrelay.loxone.formats import MAX_PRECISION
 from tests.components.loxone.conftest import (
     FAST,
     add_miniserver,
@@ -389,3 +390,29 @@ async def test_keepalive_latency_is_a_disabled_diagnostic(
     assert 0 < float(state.state) < 1000
     assert state.attributes[ATTR_UNIT_OF_MEASUREMENT] == "ms"
     await hass.config_entries.async_unload(entry.entry_id)
+
+
+async def test_an_absurd_format_precision_keeps_the_other_sensors(hass: HomeAssistant) -> None:
+    # A hostile or broken structure file: `%.5000f` once failed the whole sensor platform.
+    structure = copy.deepcopy(DEMO_HOUSE)
+    analogs = [u for u, c in structure["controls"].items() if c["type"] == "InfoOnlyAnalog"]
+    structure["controls"][analogs[0]]["details"]["format"] = "%.5000f°C"
+    async with MiniserverSimulator(structure=structure) as simulator:
+        entry = await add_miniserver(hass, simulator)
+        registry = er.async_get(hass)
+        by_uuid = {
+            uuid: next(
+                e
+                for e in er.async_entries_for_config_entry(registry, entry.entry_id)
+                if e.domain == "sensor" and uuid in e.unique_id
+            )
+            for uuid in analogs
+        }
+        for uuid, registered in by_uuid.items():
+            assert hass.states.get(registered.entity_id) is not None, uuid
+        broken = by_uuid[analogs[0]]
+        state = hass.states.get(broken.entity_id)
+        assert state is not None
+        assert state.attributes[ATTR_UNIT_OF_MEASUREMENT] == "°C"
+        assert broken.options["sensor"]["suggested_display_precision"] == MAX_PRECISION
+        await hass.config_entries.async_unload(entry.entry_id)
