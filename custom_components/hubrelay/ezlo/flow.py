@@ -41,7 +41,7 @@ from ..const import (
     SYSTEM_EZLO,
 )
 from ..hub.account_flow import PASSWORD_REQUIRED, MmsAccountFlow, UnitKind
-from ..hub.forms import PASSWORD_SELECTOR, error_key, host_errors, missing_text
+from ..hub.forms import PASSWORD_SELECTOR, echo, error_key, host_errors, missing_text
 from ..hub.mms import mms_client
 from ..hub.options_flow import DeviceOptionsFlow, device_choices
 from ..protocols.ezlo import EzloAuthError, EzloError, HubInfo
@@ -187,7 +187,7 @@ class EzloFlow(MmsAccountFlow):
         return self.async_show_form(
             step_id="ezlo_local",
             data_schema=self.add_suggested_values_to_schema(
-                LOCAL_SCHEMA, user_input or {CONF_HOST: internal_ip}
+                LOCAL_SCHEMA, echo(user_input or {CONF_HOST: internal_ip})
             ),
             errors=errors,
         )
@@ -252,7 +252,7 @@ class EzloFlow(MmsAccountFlow):
                 else:
                     await self.async_set_unique_id(info.serial)
                     return self._async_reconfigured(data, "wrong_hub")
-        suggested = {k: v for k, v in (user_input or entry.data).items() if k != CONF_PASSWORD}
+        suggested = echo(user_input or entry.data)
         return self.async_show_form(
             step_id="ezlo_reconfigure",
             data_schema=self.add_suggested_values_to_schema(RECONFIGURE_SCHEMA, suggested),

@@ -11,11 +11,14 @@ from collections.abc import Mapping, Sequence
 import logging
 from typing import Any
 
-from homeassistant.const import CONF_HOST
+from homeassistant.const import CONF_HOST, CONF_PASSWORD, CONF_URL
 from homeassistant.helpers.selector import TextSelector, TextSelectorConfig, TextSelectorType
 from yarl import URL
 
 _LOGGER = logging.getLogger(__name__)
+
+#: Fields that hold an address, where a user may paste ``user:secret@host``.
+ADDRESS_FIELDS = frozenset({CONF_HOST, CONF_URL})
 
 PASSWORD_SELECTOR = TextSelector(TextSelectorConfig(type=TextSelectorType.PASSWORD))
 
@@ -56,3 +59,17 @@ def error_key(err: Exception, keys: ErrorKeys, doing: str) -> str:
             return key
     _LOGGER.exception("Unexpected error while %s", doing)
     return "unknown"
+
+
+def echo(values: Mapping[str, Any]) -> dict[str, Any]:
+    """Return what a form may show again of what was typed or stored.
+
+    Never a password, nor an address that carries credentials (``user:secret@host``): the form
+    goes back to the browser as it is.
+    """
+    return {
+        field: value
+        for field, value in values.items()
+        if field != CONF_PASSWORD
+        and not (field in ADDRESS_FIELDS and isinstance(value, str) and "@" in value)
+    }

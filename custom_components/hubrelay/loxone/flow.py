@@ -31,7 +31,7 @@ from ..const import (
     DEFAULT_LOXONE_PORT,
     SYSTEM_LOXONE,
 )
-from ..hub.forms import PASSWORD_SELECTOR, ErrorKeys, error_key, host_errors, missing_text
+from ..hub.forms import PASSWORD_SELECTOR, ErrorKeys, echo, error_key, host_errors, missing_text
 from ..protocols.loxone import (
     LoxoneAuthenticationError,
     LoxoneBlockedError,
@@ -173,9 +173,7 @@ class LoxoneFlow(ConfigFlow):
                 )
         return self.async_show_form(
             step_id="loxone",
-            data_schema=self.add_suggested_values_to_schema(
-                LOXONE_SCHEMA, {k: v for k, v in (user_input or {}).items() if k != CONF_PASSWORD}
-            ),
+            data_schema=self.add_suggested_values_to_schema(LOXONE_SCHEMA, echo(user_input or {})),
             errors=errors,
         )
 
@@ -240,7 +238,7 @@ class LoxoneFlow(ConfigFlow):
         return self.async_show_form(
             step_id="reconfigure",
             data_schema=self.add_suggested_values_to_schema(
-                RECONFIGURE_SCHEMA, user_input or dict(entry.data)
+                RECONFIGURE_SCHEMA, echo(user_input or entry.data)
             ),
             errors=errors,
         )

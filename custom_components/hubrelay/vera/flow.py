@@ -32,7 +32,7 @@ from ..const import (
     SYSTEM_VERA,
 )
 from ..hub.account_flow import MmsAccountFlow, UnitKind
-from ..hub.forms import error_key, missing_text
+from ..hub.forms import echo, error_key, missing_text
 from ..hub.options_flow import DeviceOptionsFlow, device_choices
 from ..protocols.mms import MmsAuthError, MmsError, StoredIdentity
 from ..protocols.vera import (
@@ -106,7 +106,7 @@ class VeraFlow(MmsAccountFlow):
             return self.async_create_entry(title=f"Vera {serial}", data=data)
         return self.async_show_form(
             step_id="vera_local",
-            data_schema=self.add_suggested_values_to_schema(URL_SCHEMA, user_input or {}),
+            data_schema=self.add_suggested_values_to_schema(URL_SCHEMA, echo(user_input or {})),
             errors=errors,
         )
 
@@ -187,7 +187,7 @@ class VeraFlow(MmsAccountFlow):
             serial, data = found
             await self.async_set_unique_id(serial)
             return self._async_reconfigured(data, "wrong_vera")
-        suggested = user_input or {CONF_URL: entry.data.get(CONF_URL)}
+        suggested = echo(user_input or {CONF_URL: entry.data.get(CONF_URL)})
         return self.async_show_form(
             step_id="vera_reconfigure",
             data_schema=self.add_suggested_values_to_schema(URL_SCHEMA, suggested),

@@ -34,6 +34,7 @@ from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
 from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers import device_registry as dr, issue_registry as ir
+import probatio
 import pytest
 from pytest_homeassistant_custom_component.components.diagnostics import (
     get_diagnostics_for_config_entry,
@@ -65,7 +66,9 @@ NOT_OURS = (
 """The simulators' logs (what the peer logs is not Home Assistant's log) and the test harness's
 storage mock, which logs stored data verbatim where Home Assistant writes its storage silently."""
 MIN_FORM = 8
-"""Shorter strings would match by chance; every secret used here is longer."""
+"""Shorter strings would match by chance in free text; a shorter secret (a four-digit
+visualisation password) is looked for as a whole value or word in what is structured: form
+fields, diagnostics, states, repair placeholders and log arguments."""
 _HEX = re.compile(r"[0-9A-Fa-f]+")
 
 
@@ -103,25 +106,35 @@ class SecretSweep:
     def __init__(self, caplog: pytest.LogCaptureFixture) -> None:
         self._caplog = caplog
         self._names: dict[str, str] = {}
+        self._short: dict[str, str] = {}
         self._texts: list[tuple[str, str]] = []
+        self._values: list[tuple[str, str]] = []
 
     def add(self, name: str, value: str | bytes | None) -> None:
         """Remember a secret (bytes are looked for as hex and base64)."""
         if value is None:
             return
         text = value.hex() if isinstance(value, bytes) else value
+        if not text:
+            raise ValueError(f"{name} is empty")
         if len(text) < MIN_FORM:
-            raise ValueError(f"{name} is too short to be looked for reliably")
+            self._short.setdefault(text, name)
+            return
         for form in encoded_forms(text):
             self._names.setdefault(form, name)
 
     def names(self) -> set[str]:
         """The kinds of secret recorded so far."""
-        return set(self._names.values())
+        return set(self._names.values()) | set(self._short.values())
 
     def see(self, where: str, text: str) -> None:
         """Keep a text a user or a log could show."""
         self._texts.append((where, text))
+
+    def see_values(self, where: str, data: Any) -> None:
+        """Keep every text leaf of structured data (and the data as text)."""
+        self.see(where, json.dumps(data, default=str))
+        self._values.extend((where, leaf) for leaf in _leaves(data))
 
     def see_error(self, where: str, err: BaseException) -> None:
         """An error raised to the user: its message, placeholders and chained tracebacks."""
@@ -130,12 +143,14 @@ class SecretSweep:
         self.see(where, "".join(traceback.format_exception(err)))
 
     def see_flow(self, where: str, result: ConfigFlowResult) -> None:
-        """What a flow step shows: title, description placeholders, errors, abort reason."""
-        shown = {
+        """What a flow step shows: title, placeholders, errors, reason, the form's pre-fills."""
+        shown: dict[str, Any] = {
             key: result.get(key)
             for key in ("title", "description_placeholders", "errors", "reason", "step_id")
         }
-        self.see(where, json.dumps(shown, default=str))
+        if (schema := result.get("data_schema")) is not None:
+            shown["form"] = schema_prefills(schema)
+        self.see_values(where, shown)
 
     def see_home_assistant(self, hass: HomeAssistant, where: str) -> None:
         """What the UI shows: flows in progress, repairs, entries, devices, entity states."""
@@ -145,18 +160,18 @@ class SecretSweep:
             (issue.translation_key, issue.translation_placeholders)
             for issue in ir.async_get(hass).issues.values()
         ]
-        self.see(f"{where}: repair issues", json.dumps(issues, default=str))
+        self.see_values(f"{where}: repair issues", issues)
         devices = dr.async_get(hass)
         for entry in hass.config_entries.async_entries(DOMAIN):
             self.see(f"{where}: entry title and reason", f"{entry.title} {entry.reason}")
             for device in dr.async_entries_for_config_entry(devices, entry.entry_id):
                 self.see(f"{where}: device registry", repr(device))
         states = [state.as_dict() for state in hass.states.async_all()]
-        self.see(f"{where}: entity states", json.dumps(states, default=str))
+        self.see_values(f"{where}: entity states", states)
 
     def see_diagnostics(self, where: str, data: Mapping[str, Any]) -> None:
         """A diagnostics download as the user gets it."""
-        self.see(where, json.dumps(data))
+        self.see_values(where, data)
 
     def _log_texts(self) -> Iterator[tuple[str, str]]:
         formatter = logging.Formatter()
@@ -172,6 +187,12 @@ class SecretSweep:
                 parts.append(record.stack_info)
             yield f"log of {record.name} ({record.levelname})", "\n".join(parts)
 
+    def _log_values(self) -> Iterator[tuple[str, str]]:
+        for record in self._caplog.records:
+            if not record.name.startswith(NOT_OURS):
+                for leaf in _leaves(record.args):
+                    yield f"log argument of {record.name} ({record.levelname})", leaf
+
     def leaks(self) -> list[str]:
         """Every (secret name, place) where a secret showed."""
         found = {
@@ -179,6 +200,12 @@ class SecretSweep:
             for where, text in [*self._texts, *self._log_texts()]
             for form, name in self._names.items()
             if form in text
+        }
+        found |= {
+            f"{name} in {where}"
+            for where, leaf in [*self._values, *self._log_values()]
+            for secret, name in self._short.items()
+            if re.search(rf"(?<![0-9A-Za-z]){re.escape(secret)}(?![0-9A-Za-z])", leaf)
         }
         return sorted(found)
 
@@ -189,6 +216,32 @@ class SecretSweep:
         assert self._caplog.records, "nothing was logged: debug logging is not on"
         leaks = self.leaks()
         assert not leaks, "secrets leaked: " + "; ".join(leaks)
+
+
+def _leaves(data: Any) -> Iterator[str]:
+    """Every text (and number, as text) inside nested mappings and sequences."""
+    if isinstance(data, Mapping):
+        for key, value in data.items():
+            yield str(key)
+            yield from _leaves(value)
+    elif isinstance(data, list | tuple | set | frozenset):
+        for value in data:
+            yield from _leaves(value)
+    elif data is not None:
+        yield str(data)
+
+
+def schema_prefills(schema: Any) -> dict[str, Any]:
+    """What a form sends to the browser besides the labels: suggested values and defaults."""
+    prefills: dict[str, Any] = {}
+    for key in schema.schema:
+        description = getattr(key, "description", None) or {}
+        if "suggested_value" in description:
+            prefills[f"{key} (suggested)"] = description["suggested_value"]
+        default = getattr(key, "default", None)
+        if callable(default) and (value := default()) is not probatio.UNDEFINED:
+            prefills[f"{key} (default)"] = value
+    return prefills
 
 
 def debug_sweep(caplog: pytest.LogCaptureFixture) -> SecretSweep:
@@ -604,3 +657,61 @@ async def test_rejected_credentials_leak_no_secret(
     assert "Could not invalidate the token" in caplog.text
     # No secured command ran, so no visualisation salt or hash was ever in play here.
     sweep.assert_clean(LOXONE_KINDS - {"visualisation salt", "visualisation password hash"})
+
+
+SHORT_VISU_PASSWORD = "4711"
+
+
+def test_the_sweep_finds_a_short_secret_only_where_it_stands_alone(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    sweep = debug_sweep(caplog)
+    sweep.add("visualisation password", SHORT_VISU_PASSWORD)
+    sweep.see_values("a counter", {"uptime": "147112", "text": "47110 events"})
+    logging.getLogger("custom_components.hubrelay.test").debug("port %s", 14711)
+    assert sweep.leaks() == []
+    sweep.see_values("a form", {"visu_password (suggested)": SHORT_VISU_PASSWORD})
+    sweep.see_diagnostics("diagnostics", {"options": {"visu": f"pin {SHORT_VISU_PASSWORD}"}})
+    logging.getLogger("custom_components.hubrelay.test").debug("pin %s", SHORT_VISU_PASSWORD)
+    assert sweep.leaks() == [
+        "visualisation password in a form",
+        "visualisation password in diagnostics",
+        "visualisation password in log argument of custom_components.hubrelay.test (DEBUG)",
+    ]
+
+
+async def test_a_short_visualisation_password_is_never_shown(
+    hass: HomeAssistant,
+    hass_client: ClientSessionGenerator,
+    monkeypatch: pytest.MonkeyPatch,
+    sweep: SecretSweep,
+) -> None:
+    # A four-digit visualisation password, as many installations use: typed into the options,
+    # used for a secured command, and then never in a form, a state, diagnostics or a log.
+    record_miniserver_secrets(monkeypatch, sweep, (SHORT_VISU_PASSWORD,))
+    sweep.add("visualisation password", SHORT_VISU_PASSWORD)
+    user = UserSpec(PASSWORD)
+    sweep.add("password", PASSWORD)
+    sweep.add("password hash", user.password_hash())
+    async with MiniserverSimulator(
+        users={USERNAME: user}, visu_password=SHORT_VISU_PASSWORD
+    ) as simulator:
+        entry = await add_entry(hass, sweep, simulator)
+        result = await hass.config_entries.options.async_init(entry.entry_id)
+        sweep.see_flow("options", result)
+        result = await hass.config_entries.options.async_configure(
+            result["flow_id"], {CONF_VISU_PASSWORD: SHORT_VISU_PASSWORD}
+        )
+        sweep.see_flow("options stored", result)
+        await hass.async_block_till_done()
+        result = await hass.config_entries.options.async_init(entry.entry_id)
+        sweep.see_flow("options opened again", result)
+        hass.config_entries.options.async_abort(result["flow_id"])
+        await send(hass, entry, ALARM, "on")
+        assert simulator.commands[-1] == (control(ALARM)["uuidAction"], "on")
+        sweep.see_diagnostics(
+            "entry diagnostics", await get_diagnostics_for_config_entry(hass, hass_client, entry)
+        )
+        sweep.see_home_assistant(hass, "after a secured command")
+        assert await hass.config_entries.async_unload(entry.entry_id)
+    sweep.assert_clean({"visualisation password", "visualisation salt", "token"})
