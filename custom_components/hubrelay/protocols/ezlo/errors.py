@@ -15,6 +15,13 @@ class EzloAuthError(EzloError):
     """The hub or the relay refused our credentials; retrying with the same ones will not help."""
 
 
+class EzloIdentityError(EzloError):
+    """The peer is not the hub we know (serial or certificate differ): no secret was sent to it.
+
+    Not an auth error: new credentials will not help; only the user can accept another hub.
+    """
+
+
 class EzloConnectionError(EzloError):
     """The hub or relay could not be reached, or the connection was lost."""
 
