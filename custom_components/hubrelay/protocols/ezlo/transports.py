@@ -4,7 +4,8 @@
   ``AES256-SHA256`` cipher the hubs require; ``hub.info.get`` first (answered before login), then
   ``hub.offline.login.ui`` with a local key, or no login when offline anonymous access is on.
 * ``RelayTransport``: the NMA relay WebSocket from MMS ``Server_Relay``: ``loginUserMios`` with the
-  MMS identity, ``register`` with the hub serial, then the same JSON-RPC proxied to the hub.
+  MMS identity, ``register`` with the hub serial, then the same JSON-RPC proxied to the hub. The
+  relay URL comes from the cloud, so anything but ``wss://`` is refused before connecting.
 
 Credentials come from injected async providers (see ``LocalKey``/``RelayCredentials``) that are
 asked again with ``refresh=True`` once when the hub or relay rejects them.
@@ -24,6 +25,7 @@ from .errors import (
     EzloAuthError,
     EzloConnectionError,
     EzloHubOfflineError,
+    EzloProtocolError,
     EzloRpcError,
     EzloTimeoutError,
 )
@@ -199,6 +201,11 @@ class RelayTransport:
         request_timeout: float,
     ) -> tuple[RpcChannel, HubInfo]:
         credentials = await self._credentials(refresh)
+        if not credentials.url.lower().startswith("wss://"):
+            scheme = credentials.url.partition("://")[0] if "://" in credentials.url else "none"
+            raise EzloProtocolError(
+                f"the relay URL must be wss://, not {scheme!r}: the MMS identity stays here"
+            )
         channel = await _open(
             http,
             credentials.url,
