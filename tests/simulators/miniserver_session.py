@@ -198,7 +198,10 @@ class Session:
 
     def _keyexchange(self, command: str) -> None:
         try:
-            key = unwrap_session_key(command.removeprefix("jdev/sys/keyexchange/"))
+            self.sim.received.append("jdev/sys/keyexchange")
+            key = unwrap_session_key(
+                command.removeprefix("jdev/sys/keyexchange/"), self.sim.key_label
+            )
         except CryptoError:
             _LOGGER.debug("keyexchange failed: session key cannot be decrypted")
             self.send_answer(Answer(command, "", 401))
