@@ -35,6 +35,7 @@ from .errors import (
     EzloTimeoutError,
     EzloValueError,
 )
+from .identity import HubIdentity
 from .models import (
     Device,
     HouseMode,
@@ -82,6 +83,7 @@ __all__ = [
     "EzloValueError",
     "HouseMode",
     "HouseModes",
+    "HubIdentity",
     "HubInfo",
     "Item",
     "ItemAdded",

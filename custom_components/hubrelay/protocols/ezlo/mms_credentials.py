@@ -59,7 +59,8 @@ class MmsCredentials:
         """
         if hub.serial != self._serial:
             raise EzloIdentityError(
-                f"the hub reports serial {hub.serial}, not {self._serial}: no local key sent"
+                f"the hub reports serial {hub.serial}, not {self._serial}: no local key sent",
+                serial=hub.serial,
             )
         if self._local_keys is None or refresh:
             try:
