@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 import hashlib
 
 import aiohttp
@@ -35,7 +36,7 @@ def fingerprint(cert_pem: bytes) -> str:
 
 
 @pytest.fixture
-async def impostor(hub: EzloHubSimulator) -> EzloHubSimulator:
+async def impostor(hub: EzloHubSimulator) -> AsyncIterator[EzloHubSimulator]:
     """The same serial and key store as `hub`, but its own TLS key (any self-signed certificate)."""
     async with EzloHubSimulator(
         demo_house(hub.house.serial), local_keys={USER: TOKEN}, key_label="impostor"
@@ -107,11 +108,19 @@ async def test_probe_of_a_new_address_checks_the_pins(
     hub: EzloHubSimulator, impostor: EzloHubSimulator, http: aiohttp.ClientSession
 ) -> None:
     """A discovered address may take over the entry only when it presents the pinned identity."""
-    pins = {"expected_fingerprint": fingerprint(hub.cert_pem), "expected_serial": hub.house.serial}
-    genuine = await LocalHubTransport("127.0.0.1", port=hub.port, **pins).probe(http, **TIMEOUTS)
+
+    def transport(port: int) -> LocalHubTransport:
+        return LocalHubTransport(
+            "127.0.0.1",
+            port=port,
+            expected_fingerprint=fingerprint(hub.cert_pem),
+            expected_serial=hub.house.serial,
+        )
+
+    genuine = await transport(hub.port).probe(http, **TIMEOUTS)
     assert genuine.serial == hub.house.serial
     with pytest.raises(EzloIdentityError):
-        await LocalHubTransport("127.0.0.1", port=impostor.port, **pins).probe(http, **TIMEOUTS)
+        await transport(impostor.port).probe(http, **TIMEOUTS)
     assert impostor.requests == []
 
 
