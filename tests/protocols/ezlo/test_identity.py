@@ -22,6 +22,7 @@ from tests.simulators.ezlo_hub import EzloHubSimulator
 from tests.simulators.ezlo_hub_house import demo_house
 
 from .conftest import TOKEN, USER, KeyStore, SessionFactory
+from .helpers import wait_until
 
 TIMEOUTS = {"connect_timeout": 2.0, "request_timeout": 1.0}
 
@@ -145,3 +146,28 @@ async def test_a_socket_without_a_certificate_has_no_fingerprint(
         await ws.close()
     finally:
         await runner.cleanup()
+
+
+async def test_an_impostor_at_the_address_during_reconnect_gets_nothing(
+    hub: EzloHubSimulator, keys: KeyStore, make_session: SessionFactory
+) -> None:
+    """The hub goes away and another answers at its address: the session keeps its key."""
+    pinned = LocalHubTransport(
+        "127.0.0.1",
+        port=hub.port,
+        key_provider=keys,
+        expected_fingerprint=fingerprint(hub.cert_pem),
+        expected_serial=hub.house.serial,
+    )
+    session = await make_session(pinned)
+    await hub.stop()
+    async with EzloHubSimulator(
+        demo_house(hub.house.serial), port=hub.port, key_label="impostor"
+    ) as impostor:
+        await wait_until(lambda: isinstance(session.last_error, EzloIdentityError))
+        assert impostor.requests == []
+    assert not session.connected
+    await hub.start()
+    await wait_until(lambda: session.connected)
+    assert session.last_error is None
+    assert [refresh for _, refresh in keys.calls] == [False, False]
