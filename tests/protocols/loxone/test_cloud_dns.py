@@ -201,18 +201,19 @@ def test_the_service_is_asked_over_https() -> None:
     assert CLOUD_DNS_URL == "https://dns.loxonecloud.com/"
 
 
-async def test_a_plain_http_base_url_is_refused(
-    cloud: tuple[CloudDns, str], http: aiohttp.ClientSession
-) -> None:
+async def test_only_a_chosen_plain_base_url_is_plain(http: aiohttp.ClientSession) -> None:
+    """A caller may aim at a plain loopback stand-in; other schemes are refused unsent."""
     service = CloudDns()
-    service.answers[SERIAL] = answer(IPHTTPS="203.0.113.66:443", PortOpenHTTPS=True)
+    service.answers[SERIAL] = answer(IPHTTPS="203.0.113.7:443", PortOpenHTTPS=True)
     runner, port = await _serve(_app(service), None)
     try:
+        address = await resolve_cloud_dns(http, SERIAL, base_url=f"http://127.0.0.1:{port}/")
+        assert address.host == "203.0.113.7"
         with pytest.raises(LoxoneCloudDNSError, match="https"):
-            await resolve_cloud_dns(http, SERIAL, base_url=f"http://127.0.0.1:{port}/")
+            await resolve_cloud_dns(http, SERIAL, base_url=f"ftp://127.0.0.1:{port}/")
     finally:
         await runner.cleanup()
-    assert service.queries == []
+    assert len(service.queries) == 1
 
 
 async def test_a_redirect_to_plain_http_is_refused(

@@ -5,8 +5,8 @@ public address (`IP`, `IPHTTPS` as "host:port", IPv6 in brackets) and whether th
 the service may redirect to another data centre first. Codes other than 200 mean the Miniserver
 is not reachable from outside (not registered, not reporting, external access blocked, ...).
 
-The answer chooses where we connect and the certificate name checked there, so it is only taken
-over HTTPS (a redirect to plain HTTP is refused, not followed) and its `DataCenter` must be one of
+The answer chooses where we connect and the certificate name checked there, so it is taken over
+HTTPS (a redirect to plain HTTP is refused, not followed) and its `DataCenter` must be one of
 Loxone's own DNS domains: a forger must not pick a name it can buy a certificate for.
 """
 
@@ -151,7 +151,7 @@ async def resolve_cloud_dns(
     url = URL(base_url).with_query({"getip": "", "snr": serial, "json": "true"})
     try:
         async with asyncio.timeout(http_timeout):
-            text, status = await _get_over_https(session, url)
+            text, status = await _get_without_downgrade(session, url)
     except TimeoutError as err:
         raise LoxoneTimeoutError("CloudDNS did not answer in time") from err
     except aiohttp.ClientError as err:
@@ -159,10 +159,14 @@ async def resolve_cloud_dns(
     return parse_cloud_dns_answer(text, status, serial, prefer_tls=prefer_tls)
 
 
-async def _get_over_https(session: aiohttp.ClientSession, url: URL) -> tuple[str, int]:
-    """GET, following redirects by hand so that none leads away from HTTPS."""
+async def _get_without_downgrade(session: aiohttp.ClientSession, url: URL) -> tuple[str, int]:
+    """GET, following redirects by hand so that none leads from HTTPS to plain HTTP.
+
+    Only a base URL the caller chose (a loopback test stand-in) can be plain HTTP.
+    """
+    allowed = {"https", "http"} if url.scheme == "http" else {"https"}
     for _ in range(MAX_REDIRECTS + 1):
-        if url.scheme != "https":
+        if url.scheme not in allowed:
             raise LoxoneCloudDNSError(f"CloudDNS must be asked over https, not {url.scheme!r}")
         async with session.get(url, allow_redirects=False) as response:
             location = response.headers.get("Location")
