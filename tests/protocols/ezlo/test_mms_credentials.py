@@ -7,7 +7,9 @@ import pytest
 
 from custom_components.hubrelay.protocols.ezlo import (
     EzloAuthError,
+    EzloConnectionError,
     EzloIdentityError,
+    HubInfo,
     LocalHubTransport,
     RelayTransport,
 )
@@ -116,3 +118,17 @@ async def test_refused_keys_are_fetched_again_for_the_entry_serial(
         )
         assert session.connected
         assert [(key.serial, key.token) for key in stored] == [(serial, keys.token)]
+
+
+async def test_cloud_outage_is_a_connection_error(http: aiohttp.ClientSession) -> None:
+    async with MmsCloudSimulator() as cloud:
+        cloud.add_account("owner", "secret-password")
+        cloud.add_hub("owner", "90000123", relay_url="wss://127.0.0.1:1", kind="ezlo", name="Mine")
+        client = MmsClient(http, "owner", "secret-password", **cloud.client_kwargs())
+        credentials = MmsCredentials(client, "90000123")
+        cloud.down |= {"device", "device_alt", "cloud"}
+        with pytest.raises(EzloConnectionError, match="MMS cloud unavailable"):
+            await credentials.relay(False)
+        info = HubInfo.from_json({"serial": "90000123"})
+        with pytest.raises(EzloConnectionError, match="local keys"):
+            await credentials.local_key(info, False)
