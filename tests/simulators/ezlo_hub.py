@@ -22,6 +22,7 @@ forwarded to registered relay clients.
 Public API::
 
     hub = EzloHubSimulator(house=None, local_keys={"user-uuid": "token"}, port=0)  # demo_house()
+    EzloHubSimulator(house, key_label="impostor")   # same serial, another TLS key: an impostor
     await hub.start(); hub.url; hub.port; hub.house; hub.requests; hub.cert_pem; await hub.stop()
     hub.set_item_value(item_id, value)          # a physical change: broadcast hub.item.updated
     hub.add_device(record, items) / hub.remove_device(device_id) / hub.update_device(id, **changes)
@@ -88,9 +89,16 @@ def _invalid(what: str) -> RpcFaultError:
     return RpcFaultError(-32602, f"Wrong params: {what}", "rpc.params.invalid")
 
 
+def certificate(common_name: str, key_label: str = "") -> tuple[bytes, bytes]:
+    """Return a self-signed RSA certificate and key (PEM) for 127.0.0.1, made once per name.
+
+    Another ``key_label`` makes another key for the same name: an impostor of that hub.
+    """
+    return _certificate(common_name, key_label)
+
+
 @functools.cache
-def certificate(common_name: str) -> tuple[bytes, bytes]:
-    """Return a self-signed RSA certificate and key (PEM) for 127.0.0.1, made once per name."""
+def _certificate(common_name: str, key_label: str) -> tuple[bytes, bytes]:
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, common_name)])
     now = datetime.now(UTC)
@@ -115,9 +123,11 @@ def certificate(common_name: str) -> tuple[bytes, bytes]:
     return cert.public_bytes(serialization.Encoding.PEM), key_pem
 
 
-def server_context(common_name: str, *, hub_cipher_only: bool) -> ssl.SSLContext:
+def server_context(
+    common_name: str, *, hub_cipher_only: bool, key_label: str = ""
+) -> ssl.SSLContext:
     """Return a server TLS context; the hub variant allows only TLS 1.2 with AES256-SHA256."""
-    cert_pem, key_pem = certificate(common_name)
+    cert_pem, key_pem = certificate(common_name, key_label)
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     with tempfile.TemporaryDirectory() as folder:
         cert_file, key_file = Path(folder, "cert.pem"), Path(folder, "key.pem")
@@ -227,9 +237,11 @@ class EzloHubSimulator(_Server):
         local_keys: dict[str, str] | None = None,
         host: str = "127.0.0.1",
         port: int = 0,
+        key_label: str = "",
     ) -> None:
         super().__init__(host, port)
         self.house = house or demo_house()
+        self.key_label = key_label
         self.local_keys = dict(local_keys or {})
         self.response_delay = 0.0
         self.requests: list[tuple[str, dict[str, Any]]] = []
@@ -241,11 +253,12 @@ class EzloHubSimulator(_Server):
     @property
     def cert_pem(self) -> bytes:
         """The hub certificate (PEM)."""
-        return certificate(self.house.serial)[0]
+        return certificate(self.house.serial, self.key_label)[0]
 
     async def start(self) -> None:
         """Listen on ``wss://host:port/``."""
-        await self._serve(self._handle, server_context(self.house.serial, hub_cipher_only=True))
+        context = server_context(self.house.serial, hub_cipher_only=True, key_label=self.key_label)
+        await self._serve(self._handle, context)
 
     async def stop(self) -> None:
         """Close every socket and stop listening."""

@@ -24,6 +24,8 @@ Public API (the contract with the client library's tests)::
         ms.set_weather(uuid, ts, [WeatherEntry(...)])
         ms.values, ms.texts                       # current states by state UUID (8-4-4-16)
         ms.commands                               # [(uuidAction, command)] from io/ios, in order
+        ms.received                               # every command path run (HTTP, WS), decrypted
+        ms.key_label = "impostor"; ms.serial = "…" # another RSA key / serial (an impostor)
         ms.tokens                                 # TokenStore: .issued -> [Token(valid, killed,
         ...)] await ms.drop_connections(mid_table=False); await ms.restart()
         ms.set_out_of_service(5.0); ms.fail_next_auth(401); ms.block_after_failures = 3
@@ -153,7 +155,9 @@ class MiniserverSimulator:
         self.store.listener = self._on_change
         self.tokens = TokenStore()
         self.commands: list[tuple[str, str]] = []
+        self.received: list[str] = []
         self.protocol = Commands(self)
+        self.key_label = ""
         # fault knobs
         self.block_after_failures: int | None = None
         self.block_duration = 60.0
@@ -312,11 +316,11 @@ class MiniserverSimulator:
 
     def public_key(self) -> str:
         """The ``getPublicKey`` value."""
-        return public_key_one_line()
+        return public_key_one_line(self.key_label)
 
     def certificate(self) -> str:
         """The ``getcertificate`` value: a PEM certificate for the same key."""
-        return certificate_pem(self.serial)
+        return certificate_pem(self.serial, self.key_label)
 
     def supports_jwt(self) -> bool:
         """getjwt/refreshjwt exist from firmware 10.2."""
@@ -573,7 +577,9 @@ class MiniserverSimulator:
     ) -> web.StreamResponse:
         query = _parse_query(raw_query)
         try:
-            session_key = unwrap_session_key(query.get("sk", ""))
+            blob, label = query.get("sk", ""), self.key_label
+            # the usual key with one argument: the secret sweep test hooks this function
+            session_key = unwrap_session_key(blob, label) if label else unwrap_session_key(blob)
         except CryptoError:
             _LOGGER.debug("HTTP encrypted command: session key cannot be decrypted")
             answer = Answer(raw_path, "", 401)

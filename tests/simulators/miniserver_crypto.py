@@ -58,15 +58,18 @@ class SessionKey:
 
 
 @functools.cache
-def server_private_key() -> rsa.RSAPrivateKey:
-    """One RSA key pair per process: generating it per simulator would slow every test."""
+def server_private_key(label: str = "") -> rsa.RSAPrivateKey:
+    """One RSA key pair per label and process: generating one per simulator would slow every test.
+
+    Another ``label`` gives another key pair: a replaced Miniserver or an impostor.
+    """
     return rsa.generate_private_key(public_exponent=65537, key_size=2048)
 
 
-def public_key_one_line() -> str:
+def public_key_one_line(label: str = "") -> str:
     """``getPublicKey``'s value: SPKI DER in base64, mislabelled CERTIFICATE, on one line."""
     der = (
-        server_private_key()
+        server_private_key(label)
         .public_key()
         .public_bytes(serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo)
     )
@@ -75,9 +78,9 @@ def public_key_one_line() -> str:
 
 
 @functools.cache
-def certificate_pem(serial: str) -> str:
+def certificate_pem(serial: str, label: str = "") -> str:
     """A self-signed X.509 certificate carrying the same public key, for ``getcertificate``."""
-    key = server_private_key()
+    key = server_private_key(label)
     name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, f"{serial}.dyndns.loxonecloud.com")])
     now = datetime.now(UTC)
     certificate = (
@@ -93,11 +96,11 @@ def certificate_pem(serial: str) -> str:
     return certificate.public_bytes(serialization.Encoding.PEM).decode("ascii")
 
 
-def unwrap_session_key(session_key_b64: str) -> SessionKey:
+def unwrap_session_key(session_key_b64: str, label: str = "") -> SessionKey:
     """RSA-decrypt ``"{key_hex}:{iv_hex}"`` (PKCS#1 v1.5) into an AES session key."""
     try:
         raw = base64.b64decode(session_key_b64, validate=False)
-        plain = server_private_key().decrypt(raw, padding.PKCS1v15()).decode("ascii")
+        plain = server_private_key(label).decrypt(raw, padding.PKCS1v15()).decode("ascii")
         key_hex, iv_hex = plain.split(":", 1)
         key, iv = bytes.fromhex(key_hex), bytes.fromhex(iv_hex)
     except ValueError as err:

@@ -161,6 +161,7 @@ class Commands:
     def run(self, ctx: Context, command: str, *, encrypted: bool) -> Answer:
         """Execute one plain command and build its answer."""
         path = command.split("?", 1)[0]
+        self.sim.received.append(path)
         if not ctx.authenticated and not path.startswith(UNAUTHENTICATED_PREFIXES):
             return Answer(command, "", 400)
         if path.startswith("jdev/cfg/"):

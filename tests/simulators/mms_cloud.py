@@ -37,6 +37,7 @@ Public API (the contract with the MMS client tests and the Ezlo / Vera simulator
         cloud.requests -> [(role, method, path)]   # every request answered, in order, no query
         # knobs
         cloud.fail_login_404 = True        # every login answers 404
+        cloud.names["account"] = "http://127.0.0.1:N"   # how a role is named in answers (hostile)
         cloud.expire_identities()          # every identity issued so far is refused from now on
         cloud.identity_lifetime = 86400.0  # seconds from Generated to Expires of new identities
         cloud.cloud_token_lifetime = 3600.0
@@ -109,6 +110,7 @@ class MmsCloudSimulator:
         self.errors: dict[str, int] = {}
         self.bodies: dict[str, str] = {}
         self.response_delay = 0.0
+        self.names: dict[str, str] = {}
 
     # -- lifecycle ------------------------------------------------------------------------------
 
@@ -152,6 +154,10 @@ class MmsCloudSimulator:
     def host(self, role: str) -> str:
         """Return the role's server as MMS names servers: ``host:port`` without a scheme."""
         return f"{self._bind_host}:{self._ports[role]}"
+
+    def _name(self, role: str) -> str:
+        """Return how answers name a role's server: a `names` override (hostile), else its host."""
+        return self.names.get(role, self.host(role))
 
     def url(self, role: str) -> str:
         """Return the role's base URL."""
@@ -344,8 +350,8 @@ class MmsCloudSimulator:
             {
                 "Identity": identity,
                 "IdentitySignature": signature,
-                "Server_Account": self.host("account"),
-                "Server_Account_Alt": self.host("account_alt"),
+                "Server_Account": self._name("account"),
+                "Server_Account_Alt": self._name("account_alt"),
                 "Server_Event": "vera-us-oem-event11.mios.com",
                 "Server_Event_Alt": "vera-us-oem-event12.mios.com",
             }
@@ -374,8 +380,8 @@ class MmsCloudSimulator:
             "PK_DeviceType": "7" if hub.kind == "ezlo" else "1",
             "PK_DeviceSubType": "2",
             "MacAddress": hub.mac_address,
-            "Server_Device": self.host("device"),
-            "Server_Device_Alt": self.host("device_alt"),
+            "Server_Device": self._name("device"),
+            "Server_Device_Alt": self._name("device_alt"),
             "PK_Installation": str(1_250_000 + int(serial) % 1000),
             "Name": hub.name,
             "Using_2G": "0",
@@ -406,7 +412,7 @@ class MmsCloudSimulator:
                 "InternalIP": hub.local_ip or "",
                 "AliveDate": "2026-05-01 10:00:00",
                 "FirmwareVersion": hub.firmware_version,
-                "Server_Device": self.host("device"),
+                "Server_Device": self._name("device"),
                 "Server_Event": "vera-us-oem-event11.mios.com",
                 "FK_Branding": "1",
                 "UI": "4" if hub.kind == "ezlo" else "7",

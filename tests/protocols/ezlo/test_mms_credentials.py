@@ -7,12 +7,16 @@ import pytest
 
 from custom_components.hubrelay.protocols.ezlo import (
     EzloAuthError,
+    EzloConnectionError,
+    EzloIdentityError,
+    HubInfo,
     LocalHubTransport,
     RelayTransport,
 )
 from custom_components.hubrelay.protocols.ezlo.mms_credentials import MmsCredentials
 from custom_components.hubrelay.protocols.mms import HubLocalKeys, MmsClient
 from tests.simulators.ezlo_hub import EzloHubSimulator, NmaRelaySimulator, client_context
+from tests.simulators.ezlo_hub_house import demo_house
 from tests.simulators.mms_cloud import MmsCloudSimulator
 
 from .conftest import SessionFactory
@@ -71,3 +75,60 @@ async def test_wrong_password_is_an_auth_error(
         with pytest.raises(EzloAuthError) as caught:
             await session.connect()
         assert "wrong-password" not in str(caught.value)
+
+
+async def test_impostor_reporting_another_serial_gets_no_keys(
+    http: aiohttp.ClientSession, make_session: SessionFactory
+) -> None:
+    """A hub at the entry's address that reports another account hub's serial gets no key."""
+    async with MmsCloudSimulator() as cloud, EzloHubSimulator(demo_house("90000999")) as impostor:
+        cloud.add_account("owner", "secret-password")
+        cloud.add_hub("owner", "90000123", relay_url="wss://127.0.0.1:1", kind="ezlo", name="Mine")
+        cloud.add_hub("owner", "90000999", relay_url="wss://127.0.0.1:1", kind="ezlo", name="Other")
+        other_token = cloud.local_keys("90000999").token
+        client = MmsClient(http, "owner", "secret-password", **cloud.client_kwargs())
+        stored: list[HubLocalKeys] = []
+        credentials = MmsCredentials(client, "90000123", on_local_keys=stored.append)
+        session = await make_session(
+            LocalHubTransport("127.0.0.1", port=impostor.port, key_provider=credentials.local_key),
+            connect=False,
+        )
+        with pytest.raises(EzloIdentityError, match="90000999"):
+            await session.connect()
+        assert [method for method, _ in impostor.requests] == ["hub.info.get"]
+        assert all(other_token not in str(params) for _, params in impostor.requests)
+        assert all(keys.serial == "90000123" for keys in stored)
+
+
+async def test_refused_keys_are_fetched_again_for_the_entry_serial(
+    http: aiohttp.ClientSession, make_session: SessionFactory
+) -> None:
+    async with MmsCloudSimulator() as cloud, EzloHubSimulator() as hub:
+        serial = hub.house.serial
+        cloud.add_account("owner", "secret-password")
+        cloud.add_hub("owner", serial, relay_url="wss://127.0.0.1:1", kind="ezlo", name="Mine")
+        keys = cloud.local_keys(serial)
+        hub.local_keys = {keys.user: keys.token}
+        client = MmsClient(http, "owner", "secret-password", **cloud.client_kwargs())
+        stale = HubLocalKeys(serial, keys.controller_uuid, keys.user, "stale-token")
+        stored: list[HubLocalKeys] = []
+        credentials = MmsCredentials(client, serial, local_keys=stale, on_local_keys=stored.append)
+        session = await make_session(
+            LocalHubTransport("127.0.0.1", port=hub.port, key_provider=credentials.local_key)
+        )
+        assert session.connected
+        assert [(key.serial, key.token) for key in stored] == [(serial, keys.token)]
+
+
+async def test_cloud_outage_is_a_connection_error(http: aiohttp.ClientSession) -> None:
+    async with MmsCloudSimulator() as cloud:
+        cloud.add_account("owner", "secret-password")
+        cloud.add_hub("owner", "90000123", relay_url="wss://127.0.0.1:1", kind="ezlo", name="Mine")
+        client = MmsClient(http, "owner", "secret-password", **cloud.client_kwargs())
+        credentials = MmsCredentials(client, "90000123")
+        cloud.down |= {"device", "device_alt", "cloud"}
+        with pytest.raises(EzloConnectionError, match="MMS cloud unavailable"):
+            await credentials.relay(False)
+        info = HubInfo.from_json({"serial": "90000123"})
+        with pytest.raises(EzloConnectionError, match="local keys"):
+            await credentials.local_key(info, False)

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
+import aiohttp
+from aiohttp import web
 import pytest
 
 from custom_components.hubrelay.protocols.ezlo import (
     ConnectionState,
     EzloAuthError,
     EzloHubOfflineError,
+    EzloProtocolError,
     RelayTransport,
 )
 from tests.simulators.ezlo_hub import EzloHubSimulator, NmaRelaySimulator
@@ -128,3 +131,30 @@ async def test_expired_identity_during_reconnect_is_renewed(
     await wait_until(lambda: session.reconnects == 1 and session.connected)
     assert store.calls == [False, False, True]
     assert store.current != (IDENTITY, SIGNATURE)
+
+
+async def test_plain_ws_relay_gets_no_identity(http: aiohttp.ClientSession) -> None:
+    """A ``ws://`` relay URL from the cloud would carry ``loginUserMios`` in clear: refused."""
+    frames: list[str] = []
+
+    async def listen(request: web.Request) -> web.WebSocketResponse:
+        ws = web.WebSocketResponse()
+        await ws.prepare(request)
+        frames.extend(str(message.data) async for message in ws)
+        return ws
+
+    app = web.Application()
+    app.router.add_get("/", listen)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    await web.TCPSite(runner, "127.0.0.1", 0).start()
+    url = f"ws://127.0.0.1:{runner.addresses[0][1]}/"
+    store = IdentityStore(url=url, valid=set())
+    try:
+        with pytest.raises(EzloProtocolError, match="wss"):
+            await RelayTransport("90000123", store).open(
+                http, connect_timeout=2.0, request_timeout=0.5
+            )
+    finally:
+        await runner.cleanup()
+    assert frames == []

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator
 import json
+import ssl
 from typing import Any
 
 import aiohttp
@@ -17,6 +18,8 @@ from custom_components.hubrelay.protocols.loxone import (
     LoxoneTimeoutError,
     resolve_cloud_dns,
 )
+from custom_components.hubrelay.protocols.loxone.cloud_dns import CLOUD_DNS_URL
+from tests.simulators.tls_authority import TestAuthority
 
 SERIAL = "504F94A0B1C2"
 
@@ -28,9 +31,12 @@ class CloudDns:
         self.answers: dict[str, Any] = {}
         self.queries: list[dict[str, str]] = []
         self.delay = 0.0
+        self.redirect = "/eu/"
 
     async def root(self, request: web.Request) -> web.StreamResponse:
-        raise web.HTTPTemporaryRedirect(f"/eu/?{request.query_string}")
+        return web.Response(
+            status=307, headers={"Location": f"{self.redirect}?{request.query_string}"}
+        )
 
     async def region(self, request: web.Request) -> web.StreamResponse:
         self.queries.append(dict(request.query))
@@ -42,18 +48,38 @@ class CloudDns:
         return web.Response(text=json.dumps(answer), content_type="text/plain")
 
 
+@pytest.fixture(scope="module")
+def authority() -> TestAuthority:
+    return TestAuthority("Test CloudDNS Root")
+
+
 @pytest.fixture
-async def cloud() -> AsyncIterator[tuple[CloudDns, str]]:
-    service = CloudDns()
+async def http(authority: TestAuthority) -> AsyncIterator[aiohttp.ClientSession]:
+    """A session that trusts the test authority, as the real one trusts dns.loxonecloud.com's CA."""
+    connector = aiohttp.TCPConnector(ssl=authority.client_context())
+    async with aiohttp.ClientSession(connector=connector) as session:
+        yield session
+
+
+async def _serve(app: web.Application, context: ssl.SSLContext | None) -> tuple[web.AppRunner, int]:
+    runner = web.AppRunner(app)
+    await runner.setup()
+    await web.TCPSite(runner, "127.0.0.1", 0, ssl_context=context).start()
+    return runner, runner.addresses[0][1]
+
+
+def _app(service: CloudDns) -> web.Application:
     app = web.Application()
     app.router.add_get("/", service.root)
     app.router.add_get("/eu/", service.region)
-    runner = web.AppRunner(app)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    port = runner.addresses[0][1]
-    yield service, f"http://127.0.0.1:{port}/"
+    return app
+
+
+@pytest.fixture
+async def cloud(authority: TestAuthority) -> AsyncIterator[tuple[CloudDns, str]]:
+    service = CloudDns()
+    runner, port = await _serve(_app(service), authority.server_context("127.0.0.1"))
+    yield service, f"https://127.0.0.1:{port}/"
     await runner.cleanup()
 
 
@@ -168,4 +194,96 @@ async def test_service_failures(cloud: tuple[CloudDns, str], http: aiohttp.Clien
 
 async def test_unreachable_service(http: aiohttp.ClientSession) -> None:
     with pytest.raises(LoxoneCloudDNSError, match="cannot reach CloudDNS"):
-        await resolve_cloud_dns(http, SERIAL, base_url="http://127.0.0.1:9/")
+        await resolve_cloud_dns(http, SERIAL, base_url="https://127.0.0.1:9/")
+
+
+def test_the_service_is_asked_over_https() -> None:
+    assert CLOUD_DNS_URL == "https://dns.loxonecloud.com/"
+
+
+async def test_only_a_chosen_plain_base_url_is_plain(http: aiohttp.ClientSession) -> None:
+    """A caller may aim at a plain loopback stand-in; other schemes are refused unsent."""
+    service = CloudDns()
+    service.answers[SERIAL] = answer(IPHTTPS="203.0.113.7:443", PortOpenHTTPS=True)
+    runner, port = await _serve(_app(service), None)
+    try:
+        address = await resolve_cloud_dns(http, SERIAL, base_url=f"http://127.0.0.1:{port}/")
+        assert address.host == "203.0.113.7"
+        with pytest.raises(LoxoneCloudDNSError, match="https"):
+            await resolve_cloud_dns(http, SERIAL, base_url=f"ftp://127.0.0.1:{port}/")
+    finally:
+        await runner.cleanup()
+    assert len(service.queries) == 1
+
+
+async def test_a_redirect_to_plain_http_is_refused(
+    cloud: tuple[CloudDns, str], http: aiohttp.ClientSession
+) -> None:
+    """A forged answer over plain HTTP would choose the address and the name checked later."""
+    genuine, url = cloud
+    genuine.answers[SERIAL] = answer(IPHTTPS="203.0.113.7:443", PortOpenHTTPS=True)
+    forger = CloudDns()
+    forger.answers[SERIAL] = answer(IPHTTPS="203.0.113.66:443", PortOpenHTTPS=True)
+    runner, port = await _serve(_app(forger), None)
+    genuine.redirect = f"http://127.0.0.1:{port}/eu/"
+    try:
+        with pytest.raises(LoxoneCloudDNSError, match="https"):
+            await resolve_cloud_dns(http, SERIAL, base_url=url)
+    finally:
+        await runner.cleanup()
+    assert forger.queries == []
+
+
+async def test_too_many_redirects(cloud: tuple[CloudDns, str], http: aiohttp.ClientSession) -> None:
+    service, url = cloud
+    service.redirect = "/"
+    with pytest.raises(LoxoneCloudDNSError, match="redirect"):
+        await resolve_cloud_dns(http, SERIAL, base_url=url)
+
+
+@pytest.mark.parametrize(
+    "data_center",
+    [
+        "attacker.example",
+        "loxonecloud.com.attacker.example",
+        "fakeloxonecloud.com",
+        "loxonecloud.com/x",
+        "evil.example/.loxonecloud.com",
+        "",
+    ],
+)
+async def test_only_loxone_dns_domains_are_accepted(
+    cloud: tuple[CloudDns, str], http: aiohttp.ClientSession, data_center: str
+) -> None:
+    """The data centre becomes the certificate name checked later: only Loxone's own domains."""
+    service, url = cloud
+    service.answers[SERIAL] = answer(
+        IPHTTPS="203.0.113.7:443", PortOpenHTTPS=True, DataCenter=data_center
+    )
+    if not data_center:  # absent: the default domain
+        address = await resolve_cloud_dns(http, SERIAL, base_url=url)
+        assert address.tls_hostname.endswith(".dyndns.loxonecloud.com")
+        return
+    with pytest.raises(LoxoneCloudDNSError, match="Loxone"):
+        await resolve_cloud_dns(http, SERIAL, base_url=url)
+
+
+@pytest.mark.parametrize("data_center", ["loxonecloud.com", "LOXONECLOUD.CN", "eu.loxonecloud.com"])
+async def test_loxone_data_centres_are_kept(
+    cloud: tuple[CloudDns, str], http: aiohttp.ClientSession, data_center: str
+) -> None:
+    service, url = cloud
+    service.answers[SERIAL] = answer(
+        IPHTTPS="203.0.113.7:443", PortOpenHTTPS=True, DataCenter=data_center
+    )
+    address = await resolve_cloud_dns(http, SERIAL, base_url=url)
+    assert address.tls_hostname == f"203-0-113-7.{SERIAL}.dyndns.{data_center.lower()}"
+
+
+async def test_a_redirect_to_an_unusable_url_is_refused(
+    cloud: tuple[CloudDns, str], http: aiohttp.ClientSession
+) -> None:
+    service, url = cloud
+    service.redirect = "https://[::1"
+    with pytest.raises(LoxoneCloudDNSError, match="unusable URL"):
+        await resolve_cloud_dns(http, SERIAL, base_url=url)

@@ -172,3 +172,13 @@ async def test_relay_unreachable_looks_the_relay_up_again(remote: Cloud) -> None
     with pytest.raises(VeraConnectionError, match="cannot reach"):
         await transport.get({"id": "sdata", "output_format": "json"}, 2.0)
     assert transport.relay is None
+
+
+async def test_plain_relay_name_gets_no_session_token(remote: Cloud) -> None:
+    """A ``Server_Relay`` with ``http://`` would carry the identity and MMSSession in clear."""
+    remote.cloud.hub(remote.hub.house.serial).relay_url = f"http://{remote.relay.host}"
+    session = remote.session()
+    with pytest.raises(VeraProtocolError, match="plain-text"):
+        await session.connect()
+    assert remote.relay.requests == []
+    await session.close()

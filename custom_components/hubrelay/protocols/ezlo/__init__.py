@@ -29,11 +29,13 @@ from .errors import (
     EzloConnectionError,
     EzloError,
     EzloHubOfflineError,
+    EzloIdentityError,
     EzloProtocolError,
     EzloRpcError,
     EzloTimeoutError,
     EzloValueError,
 )
+from .identity import HubIdentity
 from .models import (
     Device,
     HouseMode,
@@ -74,12 +76,14 @@ __all__ = [
     "EzloHubApi",
     "EzloHubOfflineError",
     "EzloHubSession",
+    "EzloIdentityError",
     "EzloProtocolError",
     "EzloRpcError",
     "EzloTimeoutError",
     "EzloValueError",
     "HouseMode",
     "HouseModes",
+    "HubIdentity",
     "HubInfo",
     "Item",
     "ItemAdded",

@@ -15,6 +15,22 @@ class EzloAuthError(EzloError):
     """The hub or the relay refused our credentials; retrying with the same ones will not help."""
 
 
+class EzloIdentityError(EzloError):
+    """The peer is not the hub we know (serial or certificate differ): no secret was sent to it.
+
+    Not an auth error: new credentials will not help; only the user can accept another hub.
+    ``serial`` and ``fingerprint`` are what the peer presented, when known (neither is secret).
+    """
+
+    def __init__(
+        self, message: str, *, serial: str | None = None, fingerprint: str | None = None
+    ) -> None:
+        """Keep what the peer presented."""
+        super().__init__(message)
+        self.serial = serial
+        self.fingerprint = fingerprint
+
+
 class EzloConnectionError(EzloError):
     """The hub or relay could not be reached, or the connection was lost."""
 

@@ -2,8 +2,10 @@
 
 ``relay`` gives ``RelayTransport`` the MMS identity and the hub's ``Server_Relay``; ``local_key``
 gives ``LocalHubTransport`` the ``hub.offline.login.ui`` keys from the cloud token exchange and
-``access_keys_sync``, fetched once and again only after the hub refused them. MMS errors become
-Ezlo errors (auth stays auth), so the session's typed error contract holds.
+``access_keys_sync``, fetched once and again only after the hub refused them. Keys are only ever
+fetched for, and handed to, the serial these credentials were made for: a hub reporting another
+serial gets `EzloIdentityError` and no key. MMS errors become Ezlo errors (auth stays auth), so
+the session's typed error contract holds.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from ..mms import HubLocalKeys, Identity, MmsAuthError, MmsClient, MmsError
-from .errors import EzloAuthError, EzloConnectionError
+from .errors import EzloAuthError, EzloConnectionError, EzloIdentityError
 from .models import HubInfo
 from .transports import LocalKey, RelayCredentials
 
@@ -50,10 +52,19 @@ class MmsCredentials:
         return RelayCredentials(info.server_relay, identity.token, identity.signature)
 
     async def local_key(self, hub: HubInfo, refresh: bool) -> LocalKey:
-        """Return the hub's local key; ``refresh`` fetches new keys from the cloud."""
+        """Return the hub's local key; ``refresh`` fetches new keys from the cloud.
+
+        The serial the hub reports is only compared, never used to choose keys: an impostor
+        reporting another hub of the account would otherwise receive that hub's keys.
+        """
+        if hub.serial != self._serial:
+            raise EzloIdentityError(
+                f"the hub reports serial {hub.serial}, not {self._serial}: no local key sent",
+                serial=hub.serial,
+            )
         if self._local_keys is None or refresh:
             try:
-                keys = await self._client.hub_local_keys(hub.serial)
+                keys = await self._client.hub_local_keys(self._serial)
             except MmsAuthError as err:
                 raise EzloAuthError(f"MMS refused the login: {err}") from err
             except MmsError as err:

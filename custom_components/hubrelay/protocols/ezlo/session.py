@@ -179,6 +179,9 @@ class EzloHubSession:
         self._broadcast_listeners: _Listeners[Broadcast] = _Listeners()
         self._loaded = False
         self.reconnects = 0
+        self.last_error: EzloError | None = None
+        """Why the last reconnect attempt failed (None once connected): an `EzloIdentityError`
+        means another hub answers at the address and the attempts go on without any secret."""
 
     # ----------------------------------------------------------------- state and cache
     @property
@@ -437,8 +440,10 @@ class EzloHubSession:
                 return False
             except EzloError as err:
                 _LOGGER.debug("reconnect attempt %d failed: %s", attempt, err)
+                self.last_error = err
                 self._set_state(ConnectionState.DISCONNECTED)
                 continue
+            self.last_error = None
             self.reconnects += 1
             self._set_state(ConnectionState.CONNECTED)
             return True

@@ -1,10 +1,13 @@
 """The two ways to reach an Ezlo hub, each ending in a logged-in ``RpcChannel`` and the hub's info.
 
 * ``LocalHubTransport``: ``wss://<ip>:17000`` with the hub's self-signed certificate and the
-  ``AES256-SHA256`` cipher the hubs require; ``hub.info.get`` first (answered before login), then
-  ``hub.offline.login.ui`` with a local key, or no login when offline anonymous access is on.
+  ``AES256-SHA256`` cipher the hubs require; the certificate key and ``hub.info.get``'s serial
+  (answered before login) are checked against the pinned ones, then ``hub.offline.login.ui``
+  with a local key, or no login when offline anonymous access is on. ``probe`` reads the
+  identity of an address without sending any secret.
 * ``RelayTransport``: the NMA relay WebSocket from MMS ``Server_Relay``: ``loginUserMios`` with the
-  MMS identity, ``register`` with the hub serial, then the same JSON-RPC proxied to the hub.
+  MMS identity, ``register`` with the hub serial, then the same JSON-RPC proxied to the hub. The
+  relay URL comes from the cloud, so anything but ``wss://`` is refused before connecting.
 
 Credentials come from injected async providers (see ``LocalKey``/``RelayCredentials``) that are
 asked again with ``refresh=True`` once when the hub or relay rejects them.
@@ -24,9 +27,11 @@ from .errors import (
     EzloAuthError,
     EzloConnectionError,
     EzloHubOfflineError,
+    EzloProtocolError,
     EzloRpcError,
     EzloTimeoutError,
 )
+from .identity import HubIdentity, check_fingerprint, check_serial, peer_fingerprint
 from .models import HubInfo
 from .rpc import RpcChannel
 
@@ -73,21 +78,23 @@ def hub_ssl_context() -> ssl.SSLContext:
     return context
 
 
-async def _open(
+async def _connect(
     http: aiohttp.ClientSession,
     url: str,
     ssl_option: ssl.SSLContext | bool,
     *,
     connect_timeout: float,
-    request_timeout: float,
-) -> RpcChannel:
+) -> aiohttp.ClientWebSocketResponse:
     try:
         async with asyncio.timeout(connect_timeout):
-            ws = await http.ws_connect(url, ssl=ssl_option, max_msg_size=0, autoping=True)
+            return await http.ws_connect(url, ssl=ssl_option, max_msg_size=0, autoping=True)
     except TimeoutError as err:
         raise EzloTimeoutError(f"connecting to {url} timed out") from err
     except (aiohttp.ClientError, OSError) as err:
         raise EzloConnectionError(f"cannot connect to {url}: {type(err).__name__}") from err
+
+
+def _channel(ws: aiohttp.ClientWebSocketResponse, request_timeout: float) -> RpcChannel:
     channel = RpcChannel(ws, request_timeout=request_timeout)
     channel.start()
     return channel
@@ -115,32 +122,65 @@ class LocalHubTransport:
         port: int = LOCAL_PORT,
         key_provider: LocalKeyProvider | None = None,
         ssl_context: ssl.SSLContext | None = None,
+        expected_fingerprint: str | None = None,
+        expected_serial: str | None = None,
     ) -> None:
-        """``key_provider=None`` means the hub must have offline anonymous access enabled."""
+        """``key_provider=None`` means the hub must have offline anonymous access enabled.
+
+        ``expected_fingerprint`` and ``expected_serial`` pin the hub (`HubIdentity` of the first
+        connection): a peer presenting another gets `EzloIdentityError` and no local key.
+        """
         self.url = f"wss://{host}:{port}"
         self._key_provider = key_provider
         self._ssl_context = ssl_context
+        self._expected_fingerprint = expected_fingerprint
+        self._expected_serial = expected_serial
+        self.identity: HubIdentity | None = None
+        """What the hub presented on the last connection that passed the checks."""
 
     async def open(
         self, http: aiohttp.ClientSession, *, connect_timeout: float, request_timeout: float
     ) -> tuple[RpcChannel, HubInfo]:
-        """Connect, read the hub info and log in; the channel is closed again on any failure."""
-        if self._ssl_context is None:
-            self._ssl_context = hub_ssl_context()
-        channel = await _open(
-            http,
-            self.url,
-            self._ssl_context,
-            connect_timeout=connect_timeout,
-            request_timeout=request_timeout,
-        )
+        """Connect, check the identity, read the hub info and log in; closed again on failure."""
+        channel, info, _ = await self._identified(http, connect_timeout, request_timeout)
         try:
-            info = await _hub_info(channel)
             await self._login(channel, info)
         except BaseException:
             await channel.close()
             raise
         return channel, info
+
+    async def probe(
+        self, http: aiohttp.ClientSession, *, connect_timeout: float, request_timeout: float
+    ) -> HubIdentity:
+        """Return what the hub at this address presents (checked against any pins); no secret."""
+        channel, _, identity = await self._identified(http, connect_timeout, request_timeout)
+        await channel.close()
+        return identity
+
+    async def _identified(
+        self, http: aiohttp.ClientSession, connect_timeout: float, request_timeout: float
+    ) -> tuple[RpcChannel, HubInfo, HubIdentity]:
+        """Connect, check the certificate key before sending anything, then the reported serial."""
+        if self._ssl_context is None:
+            self._ssl_context = hub_ssl_context()
+        ws = await _connect(http, self.url, self._ssl_context, connect_timeout=connect_timeout)
+        try:
+            fingerprint = peer_fingerprint(ws)
+            check_fingerprint(fingerprint, self._expected_fingerprint)
+        except BaseException:
+            await ws.close()
+            raise
+        channel = _channel(ws, request_timeout)
+        try:
+            info = await _hub_info(channel)
+            identity = HubIdentity(info.serial, fingerprint)
+            check_serial(identity, self._expected_serial)
+        except BaseException:
+            await channel.close()
+            raise
+        self.identity = identity
+        return channel, info, identity
 
     async def _login(self, channel: RpcChannel, info: HubInfo) -> None:
         if info.offline_anonymous_access:
@@ -199,13 +239,13 @@ class RelayTransport:
         request_timeout: float,
     ) -> tuple[RpcChannel, HubInfo]:
         credentials = await self._credentials(refresh)
-        channel = await _open(
-            http,
-            credentials.url,
-            self._ssl,
-            connect_timeout=connect_timeout,
-            request_timeout=request_timeout,
-        )
+        if not credentials.url.lower().startswith("wss://"):
+            scheme = credentials.url.partition("://")[0] if "://" in credentials.url else "none"
+            raise EzloProtocolError(
+                f"the relay URL must be wss://, not {scheme!r}: the MMS identity stays here"
+            )
+        ws = await _connect(http, credentials.url, self._ssl, connect_timeout=connect_timeout)
+        channel = _channel(ws, request_timeout)
         try:
             await self._login(channel, credentials)
             await self._register(channel)

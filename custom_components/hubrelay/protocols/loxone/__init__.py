@@ -13,6 +13,7 @@ from .errors import (
     LoxoneCommandError,
     LoxoneConnectionError,
     LoxoneError,
+    LoxoneIdentityError,
     LoxoneNoEventSlotsError,
     LoxoneOutOfServiceError,
     LoxoneProtocolError,
@@ -20,6 +21,7 @@ from .errors import (
     LoxoneVisuPasswordError,
 )
 from .events import DaytimerEntry, DaytimerState, StateValue, TextState, WeatherEntry, WeatherState
+from .gen2_tls import tls_endpoint_by_ip
 from .messages import ApiInfo, LLResponse
 from .onboarding import MiniserverIdentity, sign_in
 from .structure import Category, Control, LoxoneStructure, MsInfo, Room, WeatherServer
@@ -43,6 +45,7 @@ __all__ = [
     "LoxoneCommandError",
     "LoxoneConnectionError",
     "LoxoneError",
+    "LoxoneIdentityError",
     "LoxoneNoEventSlotsError",
     "LoxoneOutOfServiceError",
     "LoxoneProtocolError",
@@ -65,6 +68,7 @@ __all__ = [
     "new_client_uuid",
     "resolve_cloud_dns",
     "sign_in",
+    "tls_endpoint_by_ip",
     "uuid_to_bytes",
     "uuid_to_str",
 ]

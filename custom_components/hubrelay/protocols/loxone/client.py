@@ -31,6 +31,7 @@ from .errors import (
     LoxoneCommandError,
     LoxoneConnectionError,
     LoxoneError,
+    LoxoneIdentityError,
     LoxoneNoEventSlotsError,
     LoxoneOutOfServiceError,
     LoxoneProtocolError,
@@ -48,6 +49,7 @@ from .events import (
 from .frames import MessageType
 from .http_api import fetch_api_info, fetch_public_key
 from .messages import ApiInfo, LLResponse, check_answer, ll_from_document
+from .pinning import check_identity, public_key_fingerprint
 from .structure import LoxoneStructure
 from .timings import Timings
 from .tokens import (
@@ -106,6 +108,8 @@ class MiniserverClient:
         on_structure_changed: Callable[[LoxoneStructure], None] | None = None,
         timings: Timings | None = None,
         rng: random.Random | None = None,
+        expected_serial: str | None = None,
+        expected_public_key: str | None = None,
     ) -> None:
         """Describe the session; nothing is sent before `connect()` or `start()`.
 
@@ -113,6 +117,9 @@ class MiniserverClient:
         usable token. `structure` is a cached structure file, downloaded again only when the
         Miniserver reports another `lastModified`. `on_token_refreshed` receives every new or
         renewed token so it can be persisted; `on_structure_changed` every downloaded structure.
+        `expected_serial` and `expected_public_key` (a `public_key` fingerprint from the first
+        sign-in) pin the Miniserver: a peer presenting another one gets `LoxoneIdentityError`
+        before the key exchange, so no token or password is ever used with it.
         """
         self._session = session
         self._endpoint = endpoint
@@ -131,6 +138,8 @@ class MiniserverClient:
         self._rng = rng or random.Random()  # noqa: S311 - jitter, not cryptography
         self._api_info: ApiInfo | None = None
         self._public_key: RSAPublicKey | None = None
+        self._expected_serial = expected_serial
+        self._expected_public_key = expected_public_key
         self._connection: MiniserverConnection | None = None
         self._connection_tasks: list[asyncio.Task[None]] = []
         self._connect_lock = asyncio.Lock()
@@ -154,6 +163,11 @@ class MiniserverClient:
         if self._api_info is not None:
             return self._api_info.serial
         return self._structure.ms_info.serial if self._structure is not None else None
+
+    @property
+    def public_key(self) -> str | None:
+        """SHA-256 fingerprint of the Miniserver's RSA key (DER SPKI, hex), once fetched; pin it."""
+        return None if self._public_key is None else public_key_fingerprint(self._public_key)
 
     @property
     def structure(self) -> LoxoneStructure | None:
@@ -364,6 +378,16 @@ class MiniserverClient:
             self._public_key = await fetch_public_key(
                 self._session, self._endpoint, timings.http_timeout
             )
+        try:
+            check_identity(
+                api.serial,
+                public_key_fingerprint(self._public_key),
+                expected_serial=self._expected_serial,
+                expected_public_key=self._expected_public_key,
+            )
+        except LoxoneIdentityError:
+            self._public_key = None  # fetch it again next time: the real Miniserver may be back
+            raise
         connection = await MiniserverConnection.open(
             self._session, self._endpoint, on_table=self._on_table, timings=timings
         )

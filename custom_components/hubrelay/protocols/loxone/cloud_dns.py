@@ -1,15 +1,21 @@
 """Find a Miniserver through the Loxone CloudDNS service by its serial number.
 
-`GET http://dns.loxonecloud.com/?getip&snr={serial}&json=true` answers with the Miniserver's public
-address (`IP`, `IPHTTPS` as "host:port", IPv6 in brackets) and whether the ports are open; the
-service may redirect to another data centre first. Codes other than 200 mean the Miniserver is
-not reachable from outside (not registered, not reporting, external access blocked, ...).
+`GET https://dns.loxonecloud.com/?getip&snr={serial}&json=true` answers with the Miniserver's
+public address (`IP`, `IPHTTPS` as "host:port", IPv6 in brackets) and whether the ports are open;
+the service may redirect to another data centre first. Codes other than 200 mean the Miniserver
+is not reachable from outside (not registered, not reporting, external access blocked, ...).
+
+The answer chooses where we connect and the certificate name checked there, so it is taken over
+HTTPS (a redirect to plain HTTP is refused, not followed) and its `DataCenter` must be one of
+Loxone's own DNS domains: a forger must not pick a name it can buy a certificate for.
 """
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 import json
+import re
 
 import aiohttp
 from yarl import URL
@@ -17,7 +23,12 @@ from yarl import URL
 from .endpoint import DEFAULT_DYNDNS_DOMAIN, Endpoint, dyndns_hostname
 from .errors import LoxoneCloudDNSError, LoxoneTimeoutError
 
-CLOUD_DNS_URL = "http://dns.loxonecloud.com/"
+CLOUD_DNS_URL = "https://dns.loxonecloud.com/"
+LOXONE_DNS_DOMAINS = ("loxonecloud.com", "loxonecloud.cn")
+"""The data centres CloudDNS names (research: `loxonecloud.com`, `loxonecloud.cn` in China)."""
+MAX_REDIRECTS = 5
+_REDIRECTS = frozenset({301, 302, 303, 307, 308})
+_DNS_NAME = re.compile(r"(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}")
 
 _CODE_MEANINGS = {
     403: "the Miniserver is not registered with CloudDNS",
@@ -91,6 +102,16 @@ def _address(
     return address
 
 
+def _loxone_domain(value: object) -> str:
+    """Return the data centre in lower case if it is one of Loxone's DNS domains (or below one)."""
+    name = str(value).lower()
+    if _DNS_NAME.fullmatch(name) and any(
+        name == domain or name.endswith("." + domain) for domain in LOXONE_DNS_DOMAINS
+    ):
+        return name
+    raise LoxoneCloudDNSError("CloudDNS named a data centre outside Loxone's domains", code=200)
+
+
 def parse_cloud_dns_answer(
     text: str, status: int, serial: str, *, prefer_tls: bool = True
 ) -> CloudAddress:
@@ -105,7 +126,7 @@ def parse_cloud_dns_answer(
     if code != 200:
         meaning = _CODE_MEANINGS.get(code, "the Miniserver is not reachable through CloudDNS")
         raise LoxoneCloudDNSError(f"{meaning} (CloudDNS code {code})", code=code)
-    data_center = str(answer.get("DataCenter") or DEFAULT_DYNDNS_DOMAIN)
+    data_center = _loxone_domain(answer.get("DataCenter") or DEFAULT_DYNDNS_DOMAIN)
     https = answer.get("IPHTTPS")
     plain = answer.get("IP")
     if prefer_tls and isinstance(https, str) and https and answer.get("PortOpenHTTPS"):
@@ -129,11 +150,30 @@ async def resolve_cloud_dns(
     serial = serial.replace(":", "").upper()
     url = URL(base_url).with_query({"getip": "", "snr": serial, "json": "true"})
     try:
-        async with session.get(url, timeout=aiohttp.ClientTimeout(total=http_timeout)) as response:
-            text = await response.text(errors="replace")
-            status = response.status
+        async with asyncio.timeout(http_timeout):
+            text, status = await _get_without_downgrade(session, url)
     except TimeoutError as err:
         raise LoxoneTimeoutError("CloudDNS did not answer in time") from err
     except aiohttp.ClientError as err:
         raise LoxoneCloudDNSError(f"cannot reach CloudDNS: {err}") from err
     return parse_cloud_dns_answer(text, status, serial, prefer_tls=prefer_tls)
+
+
+async def _get_without_downgrade(session: aiohttp.ClientSession, url: URL) -> tuple[str, int]:
+    """GET, following redirects by hand so that none leads from HTTPS to plain HTTP.
+
+    Only a base URL the caller chose (a loopback test stand-in) can be plain HTTP.
+    """
+    allowed = {"https", "http"} if url.scheme == "http" else {"https"}
+    for _ in range(MAX_REDIRECTS + 1):
+        if url.scheme not in allowed:
+            raise LoxoneCloudDNSError(f"CloudDNS must be asked over https, not {url.scheme!r}")
+        async with session.get(url, allow_redirects=False) as response:
+            location = response.headers.get("Location")
+            if response.status not in _REDIRECTS or location is None:
+                return await response.text(errors="replace"), response.status
+        try:
+            url = url.join(URL(location))
+        except ValueError as err:
+            raise LoxoneCloudDNSError("CloudDNS redirected to an unusable URL") from err
+    raise LoxoneCloudDNSError(f"CloudDNS redirected more than {MAX_REDIRECTS} times")

@@ -46,6 +46,20 @@ class LoxoneAuthenticationError(LoxoneError):
     """The credentials or the token were rejected (HTTP-like status 401)."""
 
 
+class LoxoneIdentityError(LoxoneError):
+    """The peer is not the pinned Miniserver (serial or RSA key differ); no credential was used.
+
+    Not an authentication error: other credentials will not help. `serial` and `public_key` (the
+    SHA-256 fingerprint) are what the peer presented, to pin if the user confirms a replacement.
+    """
+
+    def __init__(self, message: str, *, serial: str, public_key: str) -> None:
+        """Keep what the peer presented (neither is secret)."""
+        super().__init__(message)
+        self.serial = serial
+        self.public_key = public_key
+
+
 class LoxoneBlockedError(LoxoneError):
     """The Miniserver blocks this client after too many failed logins (close code 4003)."""
 

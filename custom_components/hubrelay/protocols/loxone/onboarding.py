@@ -17,9 +17,14 @@ from .tokens import Token, TokenPermission
 
 @dataclass(frozen=True, slots=True)
 class MiniserverIdentity:
-    """What a config flow needs to create an entry: who the Miniserver is, and a token."""
+    """What a config flow needs to create an entry: who the Miniserver is, and a token.
+
+    Pin `serial` and `public_key` (the SHA-256 fingerprint of its RSA key) with the entry and give
+    them back to every `MiniserverClient` as `expected_serial` / `expected_public_key`.
+    """
 
     serial: str
+    public_key: str
     name: str
     firmware: str
     token: Token
@@ -37,11 +42,15 @@ async def sign_in(
     client_info: str = "HubRelay",
     permission: TokenPermission = TokenPermission.APP,
     timings: Timings | None = None,
+    expected_serial: str | None = None,
+    expected_public_key: str | None = None,
 ) -> MiniserverIdentity:
     """Connect with user and password, obtain a token and the serial, and disconnect.
 
     Raises the client's typed errors (authentication, blocked, connection). The password is not
-    kept: later sessions use the returned token.
+    kept: later sessions use the returned token. A sign-in for an existing entry (re-auth, a new
+    address) passes the entry's pins: another Miniserver then gets `LoxoneIdentityError` and no
+    password.
     """
     client = MiniserverClient(
         session,
@@ -53,14 +62,18 @@ async def sign_in(
         permission=permission,
         status_updates=False,
         timings=timings,
+        expected_serial=expected_serial,
+        expected_public_key=expected_public_key,
     )
     try:
         await client.connect()
         api_info, structure, token = client.api_info, client.structure, client.token
-        if api_info is None or structure is None or token is None:  # connect() sets all three
+        public_key = client.public_key
+        if api_info is None or structure is None or token is None or public_key is None:
             raise LoxoneProtocolError("the session ended before it was complete")
         return MiniserverIdentity(
             serial=api_info.serial,
+            public_key=public_key,
             name=structure.ms_info.name,
             firmware=api_info.version,
             token=token,

@@ -20,7 +20,8 @@ Public API::
     await client.device_info(pk_device | serial | AccountDevice) -> DeviceInfo   # Server_Relay, ...
     await client.cloud_token() -> CloudToken           # Ezlo: legacy-to-cloud exchange, cached
     await client.hub_local_keys(serial, hub_uuid=None) -> HubLocalKeys   # Ezlo: access_keys_sync
-    client.server_url(host) -> str ; client.identity ; client.username
+    client.server_url(host) -> str ; client.identity ; client.username   # cloud_server_url
+    cloud_server_url(name, scheme="https") -> str      # MmsProtocolError for http://, ws://, ...
 
 Errors: `MmsError` > `MmsAuthError` (login 404, identity refused) > `MmsPasswordRequiredError`;
 `MmsConnectionError` (unreachable, timeouts as `MmsTimeoutError`, HTTP 5xx...); `MmsProtocolError`;
@@ -41,6 +42,7 @@ from .client import (
     DEFAULT_AUTH_HOSTS,
     DEFAULT_CLOUD_URL,
     MmsClient,
+    cloud_server_url,
     server_url,
 )
 from .cloud import CloudToken, HubLocalKeys
@@ -78,6 +80,7 @@ __all__ = [
     "MmsProtocolError",
     "MmsTimeoutError",
     "StoredIdentity",
+    "cloud_server_url",
     "decode_identity",
     "password_hash",
     "server_url",

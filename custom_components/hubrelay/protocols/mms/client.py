@@ -3,8 +3,10 @@
 One `MmsClient` per account. It owns the identity (renewed before ``Expires``), a session token
 per server (``/info/session/token``: each MMS server only accepts its own), the account's device
 list, and the Ezlo cloud token that yields a hub's local access keys. Every host is injectable so
-tests run against the loopback simulator; MMS names its servers by bare host, which `server_url`
-turns into a base URL with the client's ``scheme``.
+tests run against the loopback simulator; MMS names its servers by bare host, which
+`cloud_server_url` turns into a base URL with the client's ``scheme``. A server name the cloud
+gives with any scheme but ``https://`` is refused: the identity and session tokens sent to it
+would travel in clear.
 
 Rejections are retried once: a refused session token is fetched again, a refused identity is
 renewed (which needs the password). Nothing secret is logged or put in an exception message.
@@ -60,9 +62,22 @@ REJECTED = frozenset({401, 403})
 
 
 def server_url(server: str, scheme: str = "https") -> str:
-    """Return the base URL of an MMS server named by host (a value with a scheme is kept)."""
+    """Return the base URL of a server the caller configured (a value with a scheme is kept)."""
     server = server.strip().rstrip("/")
     return server if "://" in server else f"{scheme}://{server}"
+
+
+def cloud_server_url(server: str, scheme: str = "https") -> str:
+    """Return the base URL of a server the cloud named; only ``https://`` may be spelt out.
+
+    ``scheme`` applies to bare host names only (``"http"`` for the loopback simulator), so a
+    hostile answer cannot choose a plain-text scheme for the servers we send credentials to.
+    """
+    url = server_url(server, scheme)
+    named, _, _ = server.strip().partition("://")
+    if "://" in server and named.lower() != "https":
+        raise MmsProtocolError(f"the cloud named a server with the plain-text scheme {named!r}")
+    return url
 
 
 def _host(url: str) -> str:
@@ -142,8 +157,8 @@ class MmsClient:
         return self._identity
 
     def server_url(self, server: str) -> str:
-        """Return the base URL of an MMS server named by host, with this client's scheme."""
-        return server_url(server, self._scheme)
+        """Return the base URL of a server the cloud named (`cloud_server_url`, this scheme)."""
+        return cloud_server_url(server, self._scheme)
 
     # -- identity -------------------------------------------------------------------------------
 
@@ -250,13 +265,13 @@ class MmsClient:
         """GET a JSON resource with this server's session token (``MMSSession``), retrying once."""
         base = self.server_url(server)
         what = f"GET {path} on {_host(base)}"
-        token = await self.session_token(base)
+        token = await self.session_token(server)
         status, body = await self._fetch(
             "GET", base + path, what=what, headers={HEADER_SESSION: token}
         )
         if status in REJECTED:
-            self.invalidate_session(base, token)
-            token = await self.session_token(base)
+            self.invalidate_session(server, token)
+            token = await self.session_token(server)
             status, body = await self._fetch(
                 "GET", base + path, what=what, headers={HEADER_SESSION: token}
             )
