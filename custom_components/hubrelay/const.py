@@ -16,6 +16,8 @@ CONF_VERIFY_TLS: Final = "verify_tls"
 CONF_SERIAL: Final = "serial"
 CONF_TOKEN: Final = "token"  # noqa: S105 - a config key, not a secret
 CONF_CLIENT_UUID: Final = "client_uuid"
+#: SHA-256 fingerprint of the Miniserver's RSA key, pinned with its serial at the first sign-in.
+CONF_PUBLIC_KEY: Final = "public_key"
 
 # Loxone options.
 CONF_VISU_PASSWORD: Final = "visu_password"  # noqa: S105 - a config key

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from types import ModuleType
 from typing import Any
 
+from homeassistant.components.repairs import RepairsFlow
 from homeassistant.config_entries import OptionsFlow
 from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant
@@ -61,6 +62,8 @@ class HubSystem[CoordinatorT: HubCoordinator]:
     )
     #: Register the system's own actions (once, when the integration loads).
     setup_services: Callable[[HomeAssistant], None] | None = None
+    #: The fix flow of a fixable repair issue the system raised (its issue data names the system).
+    repair_flow: Callable[[str, Mapping[str, Any]], RepairsFlow] | None = None
 
     def coordinator_of(self, entry: HubRelayConfigEntry) -> CoordinatorT:
         """Return the loaded entry's coordinator, typed as this system's."""

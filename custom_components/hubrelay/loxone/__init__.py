@@ -31,12 +31,13 @@ from .coordinator import (
     STORAGE_VERSION,
     LoxoneCoordinator,
     async_resolve_endpoint,
+    pins,
     structure_store_key,
 )
 from .diagnostics import loxone_diagnostics
 from .entity import control_device_id
 from .flow import LoxoneOptionsFlow
-from .repairs import clear_issues
+from .repairs import clear_issues, repair_flow
 from .services import async_setup_services
 
 _LOGGER = logging.getLogger(__name__)
@@ -99,6 +100,7 @@ async def async_remove_entry(hass: HomeAssistant, entry: HubRelayConfigEntry) ->
             client_uuid=entry.data[CONF_CLIENT_UUID],
             token=Token.from_dict(entry.data[CONF_TOKEN]),
             status_updates=False,
+            **pins(entry.data),
         )
         await client.connect()
         await client.kill_token()
@@ -124,4 +126,5 @@ LOXONE = HubSystem(
     reconfigure_step="loxone_reconfigure",
     async_remove_entry=async_remove_entry,
     setup_services=async_setup_services,
+    repair_flow=repair_flow,
 )

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 import logging
 import re
-from typing import Any, cast
+from typing import Any, TypedDict, cast
 
 from homeassistant.const import CONF_HOST, CONF_PORT, CONF_USERNAME, EVENT_HOMEASSISTANT_STOP
 from homeassistant.core import HomeAssistant, callback
@@ -25,6 +25,7 @@ from homeassistant.helpers.storage import Store
 
 from ..const import (
     CONF_CLIENT_UUID,
+    CONF_PUBLIC_KEY,
     CONF_SERIAL,
     CONF_TOKEN,
     CONF_USE_TLS,
@@ -41,6 +42,7 @@ from ..protocols.loxone import (
     LoxoneBlockedError,
     LoxoneCommandError,
     LoxoneError,
+    LoxoneIdentityError,
     LoxoneStructure,
     LoxoneVisuPasswordError,
     MiniserverClient,
@@ -50,7 +52,7 @@ from ..protocols.loxone import (
     resolve_cloud_dns,
 )
 from ..protocols.loxone.cloud_dns import CLOUD_DNS_URL
-from .repairs import report_weak_password
+from .repairs import clear_identity_issue, report_identity_changed, report_weak_password
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -68,6 +70,20 @@ def _not_ready(err: LoxoneError) -> ConfigEntryNotReady:
         translation_domain=DOMAIN,
         translation_key="cannot_connect",
         translation_placeholders={"error": str(err)},
+    )
+
+
+class Pins(TypedDict):
+    """The identity an entry pinned, as `MiniserverClient` and `sign_in` take it."""
+
+    expected_serial: str | None
+    expected_public_key: str | None
+
+
+def pins(data: Mapping[str, Any]) -> Pins:
+    """Return the serial and key fingerprint an entry (or a flow's data) pinned."""
+    return Pins(
+        expected_serial=data.get(CONF_SERIAL), expected_public_key=data.get(CONF_PUBLIC_KEY)
     )
 
 
@@ -133,6 +149,7 @@ class LoxoneCoordinator(HubCoordinator):
             on_token_refreshed=self._token_refreshed,
             on_structure_changed=self._structure_changed,
             timings=TIMINGS,
+            **pins(entry.data),
         )
 
     @classmethod
@@ -178,8 +195,21 @@ class LoxoneCoordinator(HubCoordinator):
             ) from err
         except LoxoneBlockedError as err:
             raise ConfigEntryNotReady(translation_domain=DOMAIN, translation_key="blocked") from err
+        except LoxoneIdentityError as err:
+            report_identity_changed(self.hass, self.entry, err)
+            raise ConfigEntryNotReady(
+                translation_domain=DOMAIN,
+                translation_key="miniserver_identity_changed",
+                translation_placeholders={"title": self.entry.title},
+            ) from err
         except LoxoneError as err:
             raise _not_ready(err) from err
+        clear_identity_issue(self.hass, self.entry)
+        if CONF_PUBLIC_KEY not in self.entry.data and self.client.public_key is not None:
+            # An entry from before pinning: the Miniserver it reached with its token is the one.
+            self.hass.config_entries.async_update_entry(
+                self.entry, data={**self.entry.data, CONF_PUBLIC_KEY: self.client.public_key}
+            )
         #: The structure file the entities were built from (a changed one reloads the entry).
         #: connect() either loaded one or raised, so it is never None here.
         self.structure = cast(LoxoneStructure, self.client.structure)
@@ -216,6 +246,10 @@ class LoxoneCoordinator(HubCoordinator):
     def _connection_changed(self, state: ConnectionState) -> None:
         if state is ConnectionState.AUTH_FAILED:
             self.entry.async_start_reauth(self.hass)
+        elif state is ConnectionState.CONNECTED:
+            clear_identity_issue(self.hass, self.entry)
+        elif isinstance(error := self.client.last_error, LoxoneIdentityError):
+            report_identity_changed(self.hass, self.entry, error)
         self._set_available(state is ConnectionState.CONNECTED, self.client.last_error)
 
     # -- commands ------------------------------------------------------------------------------

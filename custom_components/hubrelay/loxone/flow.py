@@ -22,6 +22,7 @@ import probatio
 from ..const import (
     CONF_CLIENT_UUID,
     CONF_FORGET_VISU_PASSWORD,
+    CONF_PUBLIC_KEY,
     CONF_SERIAL,
     CONF_SYSTEM,
     CONF_TOKEN,
@@ -37,6 +38,7 @@ from ..protocols.loxone import (
     LoxoneBlockedError,
     LoxoneCloudDNSError,
     LoxoneError,
+    LoxoneIdentityError,
     MiniserverClient,
     MiniserverIdentity,
     Token,
@@ -96,6 +98,7 @@ def _connection(user_input: Mapping[str, Any]) -> dict[str, Any]:
 
 #: Which form error a failed sign-in shows.
 SIGN_IN_ERRORS: ErrorKeys = (
+    (LoxoneIdentityError, "identity_changed"),
     (LoxoneAuthenticationError, "invalid_auth"),
     (LoxoneBlockedError, "blocked"),
     (LoxoneCloudDNSError, "cloud_dns"),
@@ -110,6 +113,7 @@ def _error_key(err: Exception) -> str:
 async def _sign_in(
     hass: HomeAssistant, connection: Mapping[str, Any], username: str, password: str, uuid: str
 ) -> MiniserverIdentity:
+    """Sign in; an existing entry's `connection` carries its pins, so an impostor gets nothing."""
     return await sign_in(
         async_get_clientsession(hass),
         await coordinator_loxone.async_resolve_endpoint(hass, connection),
@@ -117,11 +121,16 @@ async def _sign_in(
         password=password,
         client_uuid=uuid,
         timings=coordinator_loxone.TIMINGS,
+        **coordinator_loxone.pins(connection),
     )
 
 
-async def _serial_with_token(hass: HomeAssistant, data: Mapping[str, Any]) -> str:
-    """Connect with the stored token (no password needed) and return the serial."""
+async def _identity_with_token(hass: HomeAssistant, data: Mapping[str, Any]) -> tuple[str, str]:
+    """Connect with the stored token (no password needed); return serial and key fingerprint.
+
+    The entry's pins go along: a peer at the new address that is not the same Miniserver gets
+    `LoxoneIdentityError` before the token is used.
+    """
     client = MiniserverClient(
         async_get_clientsession(hass),
         await coordinator_loxone.async_resolve_endpoint(hass, data),
@@ -130,10 +139,11 @@ async def _serial_with_token(hass: HomeAssistant, data: Mapping[str, Any]) -> st
         token=Token.from_dict(data[CONF_TOKEN]),
         status_updates=False,
         timings=coordinator_loxone.TIMINGS,
+        **coordinator_loxone.pins(data),
     )
     try:
         await client.connect()
-        return str(client.serial)
+        return str(client.serial), str(client.public_key)
     finally:
         await client.close()
 
@@ -169,6 +179,7 @@ class LoxoneFlow(ConfigFlow):
                         CONF_SERIAL: identity.serial,
                         CONF_CLIENT_UUID: client_uuid,
                         CONF_TOKEN: identity.token.as_dict(),
+                        CONF_PUBLIC_KEY: identity.public_key,
                     },
                 )
         return self.async_show_form(
@@ -205,6 +216,7 @@ class LoxoneFlow(ConfigFlow):
                     data_updates={
                         CONF_USERNAME: username,
                         CONF_TOKEN: identity.token.as_dict(),
+                        CONF_PUBLIC_KEY: identity.public_key,
                     },
                 )
         return self.async_show_form(
@@ -228,13 +240,17 @@ class LoxoneFlow(ConfigFlow):
         if user_input is not None and not (errors := _connection_errors(user_input)):
             connection = _connection(user_input)
             try:
-                serial = await _serial_with_token(self.hass, {**entry.data, **connection})
+                serial, public_key = await _identity_with_token(
+                    self.hass, {**entry.data, **connection}
+                )
             except Exception as err:  # noqa: BLE001 - every failure becomes a form error
                 errors["base"] = _error_key(err)
             else:
                 await self.async_set_unique_id(format_mac(serial))
                 self._abort_if_unique_id_mismatch(reason="wrong_miniserver")
-                return self.async_update_reload_and_abort(entry, data_updates=connection)
+                return self.async_update_reload_and_abort(
+                    entry, data_updates={**connection, CONF_PUBLIC_KEY: public_key}
+                )
         return self.async_show_form(
             step_id="reconfigure",
             data_schema=self.add_suggested_values_to_schema(
