@@ -23,6 +23,7 @@ from urllib.parse import quote
 import aiohttp
 from cryptography.hazmat.primitives.asymmetric.rsa import RSAPublicKey
 
+from .commands import control_path
 from .connection import MiniserverConnection
 from .endpoint import Endpoint
 from .errors import (
@@ -545,12 +546,13 @@ class MiniserverClient:
         """Send `jdev/sps/io/{control}/{command}` and return the Miniserver's answer.
 
         `control` is the control's `uuidAction` (sub-controls may carry a suffix like "/AI1");
-        `command` is passed as written. A failure status raises `LoxoneCommandError`.
+        `command` is passed as written. A command with path tricks (`..`, `?`, `#`, `%2F`, ...) or
+        longer than 1024 characters raises `LoxoneInvalidCommandError` before anything is sent; a
+        failure status raises `LoxoneCommandError`.
         """
+        path = control_path(control, command)
         connection = self._live_connection()
-        answer = await connection.request(
-            f"jdev/sps/io/{control}/{command}", encrypted=self._encrypt
-        )
+        answer = await connection.request(f"jdev/sps/io/{path}", encrypted=self._encrypt)
         if not answer.ok:
             raise LoxoneCommandError(
                 f"the command failed with status {answer.code}", code=answer.code
@@ -562,8 +564,10 @@ class MiniserverClient:
     ) -> LLResponse:
         """Send a command to a control protected by the visualisation password.
 
-        A wrong password raises `LoxoneVisuPasswordError`.
+        A wrong password raises `LoxoneVisuPasswordError`; the command is checked as in
+        `send_command`.
         """
+        path = control_path(control, command)
         connection = self._live_connection()
         answer = check_answer(
             await connection.request(
@@ -573,7 +577,7 @@ class MiniserverClient:
         )
         visu_hash = UserKey.from_value(answer.value).credential_hash(visu_password)
         answer = await connection.request(
-            f"jdev/sps/ios/{visu_hash}/{control}/{command}", encrypted=self._encrypt
+            f"jdev/sps/ios/{visu_hash}/{path}", encrypted=self._encrypt
         )
         if answer.code == CODE_WRONG_VISU_PASSWORD:
             raise LoxoneVisuPasswordError("wrong visualisation password", code=answer.code)

@@ -54,6 +54,10 @@ class LoxoneProtocolError(LoxoneError):
     """The Miniserver sent something this client cannot understand."""
 
 
+class LoxoneInvalidCommandError(LoxoneError):
+    """A control command was refused before sending: path tricks, odd characters or too long."""
+
+
 class LoxoneCommandError(LoxoneError):
     """The Miniserver answered a command with a failure status code."""
 
