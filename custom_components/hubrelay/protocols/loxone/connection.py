@@ -130,17 +130,24 @@ class MiniserverConnection:
         on_table: TableHandler,
         timings: Timings,
     ) -> Self:
-        """Open the WebSocket `/ws/rfc6455` with the `remotecontrol` subprotocol."""
+        """Open the WebSocket `/ws/rfc6455` with the `remotecontrol` subprotocol.
+
+        The upgrade must be answered within `timings.command_timeout`: aiohttp's own limit is the
+        session's (5 minutes by default), long enough for a silent peer to stall a connect.
+        """
         try:
-            ws = await session.ws_connect(
-                endpoint.websocket_url,
-                protocols=(SUBPROTOCOL,),
-                ssl=endpoint.ssl,
-                server_hostname=endpoint.server_hostname,
-                timeout=aiohttp.ClientWSTimeout(ws_receive=None, ws_close=timings.command_timeout),
-                max_msg_size=MAX_MESSAGE_SIZE,
-                autoping=True,
-            )
+            async with asyncio.timeout(timings.command_timeout):
+                ws = await session.ws_connect(
+                    endpoint.websocket_url,
+                    protocols=(SUBPROTOCOL,),
+                    ssl=endpoint.ssl,
+                    server_hostname=endpoint.server_hostname,
+                    timeout=aiohttp.ClientWSTimeout(
+                        ws_receive=None, ws_close=timings.command_timeout
+                    ),
+                    max_msg_size=MAX_MESSAGE_SIZE,
+                    autoping=True,
+                )
         except aiohttp.WSServerHandshakeError as err:
             if err.status == 503:
                 raise LoxoneOutOfServiceError("the Miniserver is not in service (503)") from err
