@@ -180,7 +180,6 @@ class HugeFrameServer(_WebPeer):
         """Send ``size`` bytes (a JSON string) once the client has spoken."""
         super().__init__(host)
         self.size = size
-        self.closed_by_client: list[int | None] = []
 
     def _app(self) -> web.Application:
         app = web.Application()
@@ -200,5 +199,4 @@ class HugeFrameServer(_WebPeer):
                 await ws.send_str('"' + "x" * (self.size - 2) + '"')
             except ConnectionError:
                 break
-        self.closed_by_client.append(ws.close_code)
         return ws
