@@ -17,6 +17,7 @@ from .errors import (
     LoxoneNoEventSlotsError,
     LoxoneOutOfServiceError,
     LoxoneProtocolError,
+    LoxoneResponseTooLargeError,
     LoxoneTimeoutError,
     LoxoneVisuPasswordError,
 )
@@ -48,6 +49,7 @@ __all__ = [
     "LoxoneNoEventSlotsError",
     "LoxoneOutOfServiceError",
     "LoxoneProtocolError",
+    "LoxoneResponseTooLargeError",
     "LoxoneStructure",
     "LoxoneTimeoutError",
     "LoxoneVisuPasswordError",

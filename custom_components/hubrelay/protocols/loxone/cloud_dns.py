@@ -14,10 +14,13 @@ import json
 import aiohttp
 from yarl import URL
 
+from ..bounded import KIB, BodyTooLargeError, read_limited
 from .endpoint import DEFAULT_DYNDNS_DOMAIN, Endpoint, dyndns_hostname
-from .errors import LoxoneCloudDNSError, LoxoneTimeoutError
+from .errors import LoxoneCloudDNSError, LoxoneResponseTooLargeError, LoxoneTimeoutError
 
 CLOUD_DNS_URL = "http://dns.loxonecloud.com/"
+MAX_ANSWER_BYTES = 16 * KIB
+"""A CloudDNS answer is a few hundred bytes of JSON."""
 
 _CODE_MEANINGS = {
     403: "the Miniserver is not registered with CloudDNS",
@@ -130,8 +133,10 @@ async def resolve_cloud_dns(
     url = URL(base_url).with_query({"getip": "", "snr": serial, "json": "true"})
     try:
         async with session.get(url, timeout=aiohttp.ClientTimeout(total=http_timeout)) as response:
-            text = await response.text(errors="replace")
+            text = (await read_limited(response, MAX_ANSWER_BYTES)).decode(errors="replace")
             status = response.status
+    except BodyTooLargeError as err:
+        raise LoxoneResponseTooLargeError(f"CloudDNS: {err}") from err
     except TimeoutError as err:
         raise LoxoneTimeoutError("CloudDNS did not answer in time") from err
     except aiohttp.ClientError as err:

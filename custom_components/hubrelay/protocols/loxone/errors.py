@@ -25,6 +25,10 @@ class LoxoneTimeoutError(LoxoneConnectionError, TimeoutError):
     """The Miniserver did not answer in time (command, keepalive, or handshake)."""
 
 
+class LoxoneResponseTooLargeError(LoxoneConnectionError):
+    """The Miniserver (or CloudDNS) sent more than the library accepts for that answer."""
+
+
 class LoxoneOutOfServiceError(LoxoneConnectionError):
     """The Miniserver announced it is out of service (e.g. during a firmware update)."""
 
