@@ -52,6 +52,7 @@ from .errors import (
     MmsError,
     MmsPasswordRequiredError,
     MmsProtocolError,
+    MmsResponseTooLargeError,
     MmsTimeoutError,
 )
 from .identity import Identity, StoredIdentity, decode_identity
@@ -76,6 +77,7 @@ __all__ = [
     "MmsError",
     "MmsPasswordRequiredError",
     "MmsProtocolError",
+    "MmsResponseTooLargeError",
     "MmsTimeoutError",
     "StoredIdentity",
     "decode_identity",
