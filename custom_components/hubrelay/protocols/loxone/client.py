@@ -23,6 +23,7 @@ from urllib.parse import quote
 import aiohttp
 from cryptography.hazmat.primitives.asymmetric.rsa import RSAPublicKey
 
+from ..bounded import off_loop
 from .commands import control_path
 from .connection import MiniserverConnection
 from .endpoint import Endpoint
@@ -75,6 +76,17 @@ _DECODERS: dict[MessageType, Callable[[bytes], DecodedTable[Any]]] = {
     MessageType.DAYTIMER_TABLE: decode_daytimer_table,
     MessageType.WEATHER_TABLE: decode_weather_table,
 }
+
+
+def _read_structure(payload: str | bytes) -> LoxoneStructure:
+    """Decode a downloaded structure file (in the executor when it is big)."""
+    try:
+        document = json.loads(payload)
+    except (ValueError, RecursionError) as err:
+        raise LoxoneProtocolError("the structure file is not JSON") from err
+    if isinstance(document, dict) and "LL" in document:
+        check_answer(ll_from_document(document), "the structure file download")
+    return LoxoneStructure.from_json(document)
 
 
 class ConnectionState(StrEnum):
@@ -137,6 +149,7 @@ class MiniserverClient:
         self._connect_lock = asyncio.Lock()
         self._supervisor: asyncio.Task[None] | None = None
         self._states: dict[bytes, StateValue] = {}
+        self._unknown_logged = False
         self._subscribers: dict[bytes, tuple[StateCallback, ...]] = {}
         self._listeners: list[ConnectionListener] = []
         self._state = ConnectionState.DISCONNECTED
@@ -188,7 +201,11 @@ class MiniserverClient:
 
     @property
     def states(self) -> Mapping[bytes, StateValue]:
-        """Read-only view of every state received, keyed by raw 16-byte UUID."""
+        """Read-only view of the states received, keyed by raw 16-byte UUID.
+
+        Only states the structure file names (or that have a subscriber) are kept, so a peer
+        cannot grow this cache with UUIDs of its choosing.
+        """
         return MappingProxyType(self._states)
 
     def get_state(self, uuid: bytes | str) -> StateValue | None:
@@ -219,11 +236,19 @@ class MiniserverClient:
         events, problem = _DECODERS[kind](payload)
         if problem is not None:
             _LOGGER.warning("The Miniserver sent a damaged %s: %s", kind.name.lower(), problem)
-        self._states.update(events)
+        known = self._structure.state_keys if self._structure is not None else frozenset()
         subscribers = self._subscribers
+        kept = [event for event in events if event[0] in known or event[0] in subscribers]
+        if len(kept) != len(events) and not self._unknown_logged:
+            self._unknown_logged = True
+            _LOGGER.debug(
+                "Ignored %d states the structure file does not name (logged once)",
+                len(events) - len(kept),
+            )
+        self._states.update(kept)
         if not subscribers:
             return
-        for uuid, value in events:
+        for uuid, value in kept:
             callbacks = subscribers.get(uuid)
             if callbacks is None:
                 continue
@@ -471,13 +496,7 @@ class MiniserverClient:
                 _LOGGER.debug("Structure file unchanged (%s)", cached.last_modified)
                 return
         payload = await connection.request_file("data/LoxAPP3.json")
-        try:
-            document = json.loads(payload)
-        except (ValueError, RecursionError) as err:
-            raise LoxoneProtocolError("the structure file is not JSON") from err
-        if isinstance(document, dict) and "LL" in document:
-            check_answer(ll_from_document(document), "the structure file download")
-        structure = LoxoneStructure.from_json(document)
+        structure = await off_loop(_read_structure, payload, len(payload))
         self._structure = structure
         if self._on_structure_changed is not None:
             try:
