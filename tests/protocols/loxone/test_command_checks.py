@@ -32,6 +32,7 @@ HOSTILE = [
     "on/",
     "",
     "x" * MAX_COMMAND_LENGTH,
+    "on%252525252e",
 ]
 
 

@@ -1,9 +1,10 @@
 """The Miniserver session a Home Assistant config entry owns.
 
 `MiniserverClient` connects (HTTP preflight, key exchange, token authentication, structure file,
-status updates), keeps a cache of every state the Miniserver publishes, calls subscribers per raw
-state UUID, sends keepalives, refreshes the token before it expires, and - once `start()`ed -
-reconnects in place with exponential backoff and jitter, refreshing every state afterwards.
+status updates), keeps a cache of the states the structure file names (a peer cannot grow it with
+UUIDs of its choosing), calls subscribers per raw state UUID, sends keepalives, refreshes the
+token before it expires, and - once `start()`ed - reconnects in place with exponential backoff and
+jitter, refreshing every state afterwards.
 """
 
 from __future__ import annotations
@@ -238,17 +239,21 @@ class MiniserverClient:
             _LOGGER.warning("The Miniserver sent a damaged %s: %s", kind.name.lower(), problem)
         known = self._structure.state_keys if self._structure is not None else frozenset()
         subscribers = self._subscribers
-        kept = [event for event in events if event[0] in known or event[0] in subscribers]
-        if len(kept) != len(events) and not self._unknown_logged:
-            self._unknown_logged = True
-            _LOGGER.debug(
-                "Ignored %d states the structure file does not name (logged once)",
-                len(events) - len(kept),
-            )
-        self._states.update(kept)
+        update = dict(events)
+        unknown = update.keys() - known - subscribers.keys()  # set operations: the hot path
+        if unknown:
+            for uuid in unknown:
+                del update[uuid]
+            if not self._unknown_logged:
+                self._unknown_logged = True
+                _LOGGER.debug(
+                    "Ignored %d states the structure file does not name (logged once)",
+                    len(unknown),
+                )
+        self._states.update(update)
         if not subscribers:
             return
-        for uuid, value in kept:
+        for uuid, value in events:  # unknown states have no subscriber, so none is called
             callbacks = subscribers.get(uuid)
             if callbacks is None:
                 continue
