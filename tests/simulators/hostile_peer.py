@@ -5,15 +5,15 @@
 * ``FloodPeer``: an HTTP server answering every path with ``Reply``: a body of ``size`` bytes
   streamed in chunks, announced by Content-Length or (``chunked=True``) not announced at all, so a
   client cannot know the size before reading. ``sent`` counts the body bytes it managed to write.
-* ``HugeFrameServer``: a WebSocket server that sends one text frame of ``size`` bytes to every
-  client after its first message (a JSON-RPC request, say).
+* ``HugeFrameServer``: a WebSocket server that sends one text (or binary) frame of ``size`` bytes
+  to every client after each of its messages (a JSON-RPC request, say).
 
 Public API::
 
     async with SilentPeer() as peer: peer.port; peer.connections
     async with FloodPeer() as peer: peer.url; peer.replies["/path"] = Reply(size=..., chunked=...)
     peer.default = Reply(...); peer.sent; peer.requests (paths, in order)
-    async with HugeFrameServer(size) as server: server.url ("ws://127.0.0.1:<port>/")
+    async with HugeFrameServer(size, binary=False) as server: server.ws_url ("ws://127.0.0.1:<port>/")
 """
 
 from __future__ import annotations
@@ -176,10 +176,11 @@ class FloodPeer(_WebPeer):
 class HugeFrameServer(_WebPeer):
     """A WebSocket server whose answer to any message is one frame of ``size`` bytes."""
 
-    def __init__(self, size: int, host: str = "127.0.0.1") -> None:
-        """Send ``size`` bytes (a JSON string) once the client has spoken."""
+    def __init__(self, size: int, host: str = "127.0.0.1", *, binary: bool = False) -> None:
+        """Send ``size`` bytes (a JSON string; raw bytes if ``binary``) once the client spoke."""
         super().__init__(host)
         self.size = size
+        self.binary = binary
 
     def _app(self) -> web.Application:
         app = web.Application()
@@ -196,7 +197,10 @@ class HugeFrameServer(_WebPeer):
         await ws.prepare(request)
         async for _message in ws:
             try:
-                await ws.send_str('"' + "x" * (self.size - 2) + '"')
+                if self.binary:
+                    await ws.send_bytes(b"x" * self.size)
+                else:
+                    await ws.send_str('"' + "x" * (self.size - 2) + '"')
             except ConnectionError:
                 break
         return ws

@@ -8,6 +8,7 @@ import pytest
 from custom_components.hubrelay.protocols.ezlo import (
     EzloConnectionError,
     EzloMessageTooLargeError,
+    EzloTimeoutError,
     RelayTransport,
 )
 from custom_components.hubrelay.protocols.ezlo.rpc import _read_error
@@ -29,6 +30,17 @@ async def test_a_frame_above_the_limit_closes_the_socket(http: aiohttp.ClientSes
         transport = RelayTransport("90000123", credentials, ssl_context=False)
         with pytest.raises(EzloMessageTooLargeError, match="above the limit"):
             await transport.open(http, connect_timeout=5.0, request_timeout=30.0)
+
+
+async def test_binary_frames_are_ignored(http: aiohttp.ClientSession) -> None:
+    async with HugeFrameServer(16, binary=True) as server:
+
+        async def credentials(refresh: bool) -> RelayCredentials:
+            return RelayCredentials(server.ws_url, IDENTITY, SIGNATURE)
+
+        transport = RelayTransport("90000123", credentials, ssl_context=False)
+        with pytest.raises(EzloTimeoutError):  # no JSON answer ever came
+            await transport.open(http, connect_timeout=5.0, request_timeout=0.3)
 
 
 def test_other_read_errors_are_connection_errors() -> None:
