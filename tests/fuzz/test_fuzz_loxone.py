@@ -431,9 +431,20 @@ async def test_client_state_cache_follows_any_table_sequence(
         st.lists(st.sampled_from(sent) | raw_uuids if sent else raw_uuids, unique=True, max_size=4),
         label="watched",
     )
+    named = data.draw(st.sets(st.sampled_from(sent)) if sent else st.just(set()), label="named")
+    structure = LoxoneStructure.from_json(
+        {
+            "msInfo": {"serialNr": "504F94A0B1C2"},
+            "globalStates": {f"s{n}": uuid_to_str(uuid) for n, uuid in enumerate(named)},
+        }
+    )
     async with aiohttp.ClientSession() as http:
         client = MiniserverClient(
-            http, Endpoint(URL("http://127.0.0.1:9")), username="fuzz", client_uuid="fuzz"
+            http,
+            Endpoint(URL("http://127.0.0.1:9")),
+            username="fuzz",
+            client_uuid="fuzz",
+            structure=structure,
         )
         seen: dict[bytes, list[Any]] = {}
 
@@ -449,7 +460,8 @@ async def test_client_state_cache_follows_any_table_sequence(
         for kind, payload, events, _ in sequence:
             client._on_table(kind, payload)
             for uuid, value in events:
-                expected[uuid] = value
+                if uuid in named or uuid in watched:  # the cache holds named or watched states
+                    expected[uuid] = value
                 if uuid in watched:
                     delivered.setdefault(uuid, []).append(value)
             assert same(dict(client.states), expected)

@@ -393,6 +393,17 @@ class MiniserverSimulator:
             else:
                 session.send_message(Identifier.TEXT, '{"LL": {"control": "dev/sps/io/')
 
+    def send_value_table(self, events: list[tuple[str, float]]) -> None:
+        """Send a value table with exactly these events, known to the structure or not."""
+        table = codec.value_table(events)
+        for session in list(self._sessions):
+            session.send_message(Identifier.VALUE_TABLE, table)
+
+    def send_text_answer(self, text: str) -> None:
+        """Send an unsolicited text message (e.g. a huge one) to every session."""
+        for session in list(self._sessions):
+            session.send_message(Identifier.TEXT, text)
+
     def send_truncated_table(self) -> None:
         """Send a value table whose payload is shorter than its header announces."""
         events = self.store.value_events()[:4] or [(codec.ZERO_UUID, 0.0)]

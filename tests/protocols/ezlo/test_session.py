@@ -165,9 +165,11 @@ async def test_item_broadcasts(hub: EzloHubSimulator, local: EzloHubSession) -> 
         "hub.item.updated",
         {"_id": "late", "deviceId": device, "name": "lux", "valueType": "illuminance", "value": 3},
     )
-    await wait_until(lambda: "late" in local.items)
+    hub.set_item_value(temp, 25.0)  # a marker: the broadcasts above were handled before it
+    await wait_until(lambda: local.items[temp].value == 25.0)
     assert "x" not in local.items
     assert "unknown" not in local.items
+    assert "late" not in local.items  # an update never creates an item the hub did not list
 
 
 async def test_scene_and_room_broadcasts(hub: EzloHubSimulator, local: EzloHubSession) -> None:

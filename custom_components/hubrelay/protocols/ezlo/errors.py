@@ -35,6 +35,10 @@ class EzloConnectionError(EzloError):
     """The hub or relay could not be reached, or the connection was lost."""
 
 
+class EzloMessageTooLargeError(EzloConnectionError):
+    """The hub or relay sent a WebSocket message above the size limit; the socket is closed."""
+
+
 class EzloHubOfflineError(EzloConnectionError):
     """The relay is reachable but the hub is not connected to the cloud."""
 

@@ -21,6 +21,7 @@ from .errors import (
     EzloConnectionError,
     EzloError,
     EzloHubOfflineError,
+    EzloMessageTooLargeError,
     EzloProtocolError,
     EzloRpcError,
     EzloTimeoutError,
@@ -44,6 +45,16 @@ def rpc_error(method: str, error: object) -> EzloRpcError:
         message if isinstance(message, str) else "error",
         data if isinstance(data, str) else None,
     )
+
+
+def _read_error(error: object) -> EzloError:
+    """Explain why aiohttp stopped reading (it has already closed the socket)."""
+    if (
+        isinstance(error, aiohttp.WebSocketError)
+        and error.code == aiohttp.WSCloseCode.MESSAGE_TOO_BIG
+    ):
+        return EzloMessageTooLargeError(f"the peer sent a message above the limit: {error}")
+    return EzloConnectionError(f"the connection failed: {type(error).__name__}")
 
 
 class RpcChannel:
@@ -113,8 +124,10 @@ class RpcChannel:
             async for frame in self._ws:
                 if frame.type is aiohttp.WSMsgType.TEXT:
                     self._dispatch(frame.data)
-                    if self._reason is not None:
-                        break
+                elif frame.type is aiohttp.WSMsgType.ERROR:
+                    self._reason = _read_error(frame.data)
+                if self._reason is not None:
+                    break
         finally:
             if self._reason is None:
                 self._reason = EzloConnectionError("connection closed by the peer")

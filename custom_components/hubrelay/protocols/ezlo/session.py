@@ -16,6 +16,7 @@ from collections.abc import Callable, Coroutine, Mapping
 import contextlib
 from dataclasses import dataclass, replace
 from enum import StrEnum
+import itertools
 import logging
 import random
 from types import MappingProxyType
@@ -55,6 +56,10 @@ from .transports import Transport
 _LOGGER = logging.getLogger(__name__)
 _RANDOM = random.SystemRandom()
 METHOD_NOT_FOUND = "rpc.method.notfound"
+MAX_DEVICE_LOADS = 2
+"""``hub.items.list`` calls in flight for newly added devices, however many are announced."""
+DEVICE_LOAD_BATCH = 25
+"""New devices whose items one call asks for."""
 
 type Unsubscribe = Callable[[], None]
 
@@ -178,6 +183,9 @@ class EzloHubSession:
         self._rooms_listeners: _Listeners[Mapping[str, Room]] = _Listeners()
         self._broadcast_listeners: _Listeners[Broadcast] = _Listeners()
         self._loaded = False
+        self._pending_loads: dict[str, None] = {}
+        self._loaders = 0
+        self._unknown_logged = False
         self.reconnects = 0
         self.last_error: EzloError | None = None
         """Why the last reconnect attempt failed (None once connected): an `EzloIdentityError`
@@ -463,7 +471,7 @@ class EzloHubSession:
                 self._items.pop(item_id, None)
             case DeviceAdded(device):
                 self._devices[device.id] = device
-                self._spawn(self._load_new_device(device))
+                self._queue_device_load(device.id)
             case DeviceRemoved(device_id):
                 self._device_removed(device_id)
             case DeviceUpdated(device_id, changes):
@@ -489,10 +497,19 @@ class EzloHubSession:
                 self._spawn(self._reload_rooms())
         self._broadcast_listeners.fire(event)
 
+    def _ignore_unknown(self, what: str, key: str) -> None:
+        """Drop an event for something the cache does not hold; say so once per session."""
+        if not self._unknown_logged:
+            self._unknown_logged = True
+            _LOGGER.debug("ignoring %s %s and further events for unknown things", what, key)
+
     def _item_updated(self, item_id: str, changes: Mapping[str, Any]) -> None:
         current = self._items.get(item_id)
+        if current is None:  # a hub must not grow the cache with items it never listed
+            self._ignore_unknown("an update of unknown item", item_id)
+            return
         try:
-            item = current.merge(changes) if current else Item.from_json(changes)
+            item = current.merge(changes)
         except EzloProtocolError as err:
             _LOGGER.debug("ignoring an item update: %s", err)
             return
@@ -504,6 +521,9 @@ class EzloHubSession:
             item = Item.from_json(record)
         except EzloProtocolError as err:
             _LOGGER.debug("ignoring a new item: %s", err)
+            return
+        if item.device_id not in self._devices:
+            self._ignore_unknown("a new item of unknown device", item.device_id)
             return
         self._items[item.id] = item
         self._item_listeners.fire(item.id, item)
@@ -526,16 +546,36 @@ class EzloHubSession:
             self._modes = replace(self._modes, switch_to="")
         self._modes_listeners.fire(self._modes)
 
-    async def _load_new_device(self, device: Device) -> None:
+    def _queue_device_load(self, device_id: str) -> None:
+        """Load a new device's items with at most `MAX_DEVICE_LOADS` calls in flight.
+
+        A flood of ``device.added`` queues ids (once each) for a few loaders that ask for them in
+        batches, instead of one task and one ``hub.items.list`` per announcement.
+        """
+        self._pending_loads[device_id] = None
+        if self._loaders < MAX_DEVICE_LOADS:
+            self._loaders += 1
+            self._spawn(self._load_new_devices())
+
+    async def _load_new_devices(self) -> None:
         try:
-            items = await self._require_api().items([device.id])
-        except EzloError as err:
-            _LOGGER.debug("could not load the items of new device %s: %s", device.id, err)
-            items = []
-        if device.id not in self._devices:
-            return  # removed while its items were loading: they must not outlive it
-        self._items.update((item.id, item) for item in items)
-        self._added_listeners.fire(self._devices[device.id])
+            while self._pending_loads:
+                batch = list(itertools.islice(self._pending_loads, DEVICE_LOAD_BATCH))
+                for device_id in batch:
+                    del self._pending_loads[device_id]
+                try:
+                    items = await self._require_api().items(batch)
+                except EzloError as err:
+                    _LOGGER.debug("could not load the items of %d new devices: %s", len(batch), err)
+                    items = []
+                for device_id in batch:
+                    device = self._devices.get(device_id)
+                    if device is None:
+                        continue  # removed while its items were loading: they must not outlive it
+                    self._items.update((i.id, i) for i in items if i.device_id == device_id)
+                    self._added_listeners.fire(device)
+        finally:
+            self._loaders -= 1
 
     async def _reload_rooms(self) -> None:
         try:

@@ -42,6 +42,9 @@ HUB_CIPHER = "AES256-SHA256"
 ALREADY_LOGGED_IN = "user.login.alreadylogged"
 BAD_LOCAL_KEY = "user.login.badpassword"
 HUB_OFFLINE_TAGS = frozenset({"nma.ezlo.notconnected", "nma.ezlo.unavailable"})
+MAX_MESSAGE_SIZE = 16 * 1024 * 1024
+"""Largest WebSocket message accepted: a big hub's item list is a few MiB, a peer's 1 GiB frame is
+refused (aiohttp closes the socket with 1009) instead of being buffered."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,7 +90,9 @@ async def _connect(
 ) -> aiohttp.ClientWebSocketResponse:
     try:
         async with asyncio.timeout(connect_timeout):
-            return await http.ws_connect(url, ssl=ssl_option, max_msg_size=0, autoping=True)
+            return await http.ws_connect(
+                url, ssl=ssl_option, max_msg_size=MAX_MESSAGE_SIZE, autoping=True
+            )
     except TimeoutError as err:
         raise EzloTimeoutError(f"connecting to {url} timed out") from err
     except (aiohttp.ClientError, OSError) as err:

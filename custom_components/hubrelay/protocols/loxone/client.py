@@ -1,9 +1,10 @@
 """The Miniserver session a Home Assistant config entry owns.
 
 `MiniserverClient` connects (HTTP preflight, key exchange, token authentication, structure file,
-status updates), keeps a cache of every state the Miniserver publishes, calls subscribers per raw
-state UUID, sends keepalives, refreshes the token before it expires, and - once `start()`ed -
-reconnects in place with exponential backoff and jitter, refreshing every state afterwards.
+status updates), keeps a cache of the states the structure file names (a peer cannot grow it with
+UUIDs of its choosing), calls subscribers per raw state UUID, sends keepalives, refreshes the
+token before it expires, and - once `start()`ed - reconnects in place with exponential backoff and
+jitter, refreshing every state afterwards.
 """
 
 from __future__ import annotations
@@ -23,6 +24,8 @@ from urllib.parse import quote
 import aiohttp
 from cryptography.hazmat.primitives.asymmetric.rsa import RSAPublicKey
 
+from ..bounded import off_loop
+from .commands import control_path
 from .connection import MiniserverConnection
 from .endpoint import Endpoint
 from .errors import (
@@ -76,6 +79,17 @@ _DECODERS: dict[MessageType, Callable[[bytes], DecodedTable[Any]]] = {
     MessageType.DAYTIMER_TABLE: decode_daytimer_table,
     MessageType.WEATHER_TABLE: decode_weather_table,
 }
+
+
+def _read_structure(payload: str | bytes) -> LoxoneStructure:
+    """Decode a downloaded structure file (in the executor when it is big)."""
+    try:
+        document = json.loads(payload)
+    except (ValueError, RecursionError) as err:
+        raise LoxoneProtocolError("the structure file is not JSON") from err
+    if isinstance(document, dict) and "LL" in document:
+        check_answer(ll_from_document(document), "the structure file download")
+    return LoxoneStructure.from_json(document)
 
 
 class ConnectionState(StrEnum):
@@ -145,6 +159,7 @@ class MiniserverClient:
         self._connect_lock = asyncio.Lock()
         self._supervisor: asyncio.Task[None] | None = None
         self._states: dict[bytes, StateValue] = {}
+        self._unknown_logged = False
         self._subscribers: dict[bytes, tuple[StateCallback, ...]] = {}
         self._listeners: list[ConnectionListener] = []
         self._state = ConnectionState.DISCONNECTED
@@ -201,7 +216,11 @@ class MiniserverClient:
 
     @property
     def states(self) -> Mapping[bytes, StateValue]:
-        """Read-only view of every state received, keyed by raw 16-byte UUID."""
+        """Read-only view of the states received, keyed by raw 16-byte UUID.
+
+        Only states the structure file names (or that have a subscriber) are kept, so a peer
+        cannot grow this cache with UUIDs of its choosing.
+        """
         return MappingProxyType(self._states)
 
     def get_state(self, uuid: bytes | str) -> StateValue | None:
@@ -232,11 +251,23 @@ class MiniserverClient:
         events, problem = _DECODERS[kind](payload)
         if problem is not None:
             _LOGGER.warning("The Miniserver sent a damaged %s: %s", kind.name.lower(), problem)
-        self._states.update(events)
+        known = self._structure.state_keys if self._structure is not None else frozenset()
         subscribers = self._subscribers
+        update = dict(events)
+        unknown = update.keys() - known - subscribers.keys()  # set operations: the hot path
+        if unknown:
+            for uuid in unknown:
+                del update[uuid]
+            if not self._unknown_logged:
+                self._unknown_logged = True
+                _LOGGER.debug(
+                    "Ignored %d states the structure file does not name (logged once)",
+                    len(unknown),
+                )
+        self._states.update(update)
         if not subscribers:
             return
-        for uuid, value in events:
+        for uuid, value in events:  # unknown states have no subscriber, so none is called
             callbacks = subscribers.get(uuid)
             if callbacks is None:
                 continue
@@ -494,13 +525,7 @@ class MiniserverClient:
                 _LOGGER.debug("Structure file unchanged (%s)", cached.last_modified)
                 return
         payload = await connection.request_file("data/LoxAPP3.json")
-        try:
-            document = json.loads(payload)
-        except (ValueError, RecursionError) as err:
-            raise LoxoneProtocolError("the structure file is not JSON") from err
-        if isinstance(document, dict) and "LL" in document:
-            check_answer(ll_from_document(document), "the structure file download")
-        structure = LoxoneStructure.from_json(document)
+        structure = await off_loop(_read_structure, payload, len(payload))
         self._structure = structure
         if self._on_structure_changed is not None:
             try:
@@ -569,12 +594,13 @@ class MiniserverClient:
         """Send `jdev/sps/io/{control}/{command}` and return the Miniserver's answer.
 
         `control` is the control's `uuidAction` (sub-controls may carry a suffix like "/AI1");
-        `command` is passed as written. A failure status raises `LoxoneCommandError`.
+        `command` is passed as written. A command with path tricks (`..`, `?`, `#`, `%2F`, ...) or
+        longer than 1024 characters raises `LoxoneInvalidCommandError` before anything is sent; a
+        failure status raises `LoxoneCommandError`.
         """
+        path = control_path(control, command)
         connection = self._live_connection()
-        answer = await connection.request(
-            f"jdev/sps/io/{control}/{command}", encrypted=self._encrypt
-        )
+        answer = await connection.request(f"jdev/sps/io/{path}", encrypted=self._encrypt)
         if not answer.ok:
             raise LoxoneCommandError(
                 f"the command failed with status {answer.code}", code=answer.code
@@ -586,8 +612,10 @@ class MiniserverClient:
     ) -> LLResponse:
         """Send a command to a control protected by the visualisation password.
 
-        A wrong password raises `LoxoneVisuPasswordError`.
+        A wrong password raises `LoxoneVisuPasswordError`; the command is checked as in
+        `send_command`.
         """
+        path = control_path(control, command)
         connection = self._live_connection()
         answer = check_answer(
             await connection.request(
@@ -597,7 +625,7 @@ class MiniserverClient:
         )
         visu_hash = UserKey.from_value(answer.value).credential_hash(visu_password)
         answer = await connection.request(
-            f"jdev/sps/ios/{visu_hash}/{control}/{command}", encrypted=self._encrypt
+            f"jdev/sps/ios/{visu_hash}/{path}", encrypted=self._encrypt
         )
         if answer.code == CODE_WRONG_VISU_PASSWORD:
             raise LoxoneVisuPasswordError("wrong visualisation password", code=answer.code)

@@ -20,8 +20,9 @@ import re
 import aiohttp
 from yarl import URL
 
+from ..bounded import KIB, BodyTooLargeError, read_limited
 from .endpoint import DEFAULT_DYNDNS_DOMAIN, Endpoint, dyndns_hostname
-from .errors import LoxoneCloudDNSError, LoxoneTimeoutError
+from .errors import LoxoneCloudDNSError, LoxoneResponseTooLargeError, LoxoneTimeoutError
 
 CLOUD_DNS_URL = "https://dns.loxonecloud.com/"
 LOXONE_DNS_DOMAINS = ("loxonecloud.com", "loxonecloud.cn")
@@ -29,6 +30,8 @@ LOXONE_DNS_DOMAINS = ("loxonecloud.com", "loxonecloud.cn")
 MAX_REDIRECTS = 5
 _REDIRECTS = frozenset({301, 302, 303, 307, 308})
 _DNS_NAME = re.compile(r"(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}")
+MAX_ANSWER_BYTES = 16 * KIB
+"""A CloudDNS answer is a few hundred bytes of JSON."""
 
 _CODE_MEANINGS = {
     403: "the Miniserver is not registered with CloudDNS",
@@ -154,6 +157,8 @@ async def resolve_cloud_dns(
             text, status = await _get_without_downgrade(session, url)
     except TimeoutError as err:
         raise LoxoneTimeoutError("CloudDNS did not answer in time") from err
+    except BodyTooLargeError as err:
+        raise LoxoneResponseTooLargeError(f"CloudDNS: {err}") from err
     except aiohttp.ClientError as err:
         raise LoxoneCloudDNSError(f"cannot reach CloudDNS: {err}") from err
     return parse_cloud_dns_answer(text, status, serial, prefer_tls=prefer_tls)
@@ -171,7 +176,8 @@ async def _get_without_downgrade(session: aiohttp.ClientSession, url: URL) -> tu
         async with session.get(url, allow_redirects=False) as response:
             location = response.headers.get("Location")
             if response.status not in _REDIRECTS or location is None:
-                return await response.text(errors="replace"), response.status
+                body = await read_limited(response, MAX_ANSWER_BYTES)
+                return body.decode(errors="replace"), response.status
         try:
             url = url.join(URL(location))
         except ValueError as err:

@@ -20,6 +20,7 @@ from urllib.parse import unquote
 import aiohttp
 from cryptography.hazmat.primitives.asymmetric.rsa import RSAPublicKey
 
+from ..bounded import MIB
 from .crypto import AesSession, CommandCipher, SaltState
 from .endpoint import Endpoint
 from .errors import (
@@ -30,6 +31,7 @@ from .errors import (
     LoxoneNoEventSlotsError,
     LoxoneOutOfServiceError,
     LoxoneProtocolError,
+    LoxoneResponseTooLargeError,
     LoxoneTimeoutError,
 )
 from .frames import FrameAssembler, Message, MessageType
@@ -39,7 +41,12 @@ from .timings import Timings
 _LOGGER = logging.getLogger(__name__)
 
 SUBPROTOCOL = "remotecontrol"
-MAX_MESSAGE_SIZE = 64 * 1024 * 1024
+MAX_MESSAGE_SIZE = 64 * MIB
+"""Largest WebSocket message (aiohttp's limit): the structure file of a big installation."""
+MAX_TABLE_SIZE = 8 * MIB
+"""Largest event table: 24 bytes per value, so 350 000 values; real ones are a few hundred KiB."""
+MAX_ANSWER_SIZE = 1 * MIB
+"""Largest text message while no file is requested: command answers are a few hundred bytes."""
 
 CLOSE_BLOCKED = 4003
 CLOSE_USER_DISABLED = 4006
@@ -130,17 +137,24 @@ class MiniserverConnection:
         on_table: TableHandler,
         timings: Timings,
     ) -> Self:
-        """Open the WebSocket `/ws/rfc6455` with the `remotecontrol` subprotocol."""
+        """Open the WebSocket `/ws/rfc6455` with the `remotecontrol` subprotocol.
+
+        The upgrade must be answered within `timings.command_timeout`: aiohttp's own limit is the
+        session's (5 minutes by default), long enough for a silent peer to stall a connect.
+        """
         try:
-            ws = await session.ws_connect(
-                endpoint.websocket_url,
-                protocols=(SUBPROTOCOL,),
-                ssl=endpoint.ssl,
-                server_hostname=endpoint.server_hostname,
-                timeout=aiohttp.ClientWSTimeout(ws_receive=None, ws_close=timings.command_timeout),
-                max_msg_size=MAX_MESSAGE_SIZE,
-                autoping=True,
-            )
+            async with asyncio.timeout(timings.command_timeout):
+                ws = await session.ws_connect(
+                    endpoint.websocket_url,
+                    protocols=(SUBPROTOCOL,),
+                    ssl=endpoint.ssl,
+                    server_hostname=endpoint.server_hostname,
+                    timeout=aiohttp.ClientWSTimeout(
+                        ws_receive=None, ws_close=timings.command_timeout
+                    ),
+                    max_msg_size=MAX_MESSAGE_SIZE,
+                    autoping=True,
+                )
         except aiohttp.WSServerHandshakeError as err:
             if err.status == 503:
                 raise LoxoneOutOfServiceError("the Miniserver is not in service (503)") from err
@@ -275,11 +289,18 @@ class MiniserverConnection:
                     items = self._assembler.feed(bytes(raw.data))
                 else:
                     continue
+                header = self._assembler.pending
+                if header is not None and not header.estimated:
+                    self._check_size(header.type, header.length)
                 for item in items:
                     if isinstance(item, LoxoneProtocolError):
                         _LOGGER.warning("Dropped a malformed Miniserver frame: %s", item)
                     else:
+                        self._check_size(item.type, len(item.payload))
                         self._dispatch(item)
+        except LoxoneResponseTooLargeError as err:
+            _LOGGER.warning("Closing the Miniserver connection: %s", err)
+            self._reason = self._reason or err
         except Exception as err:  # noqa: BLE001 - any failure of the reader ends this connection
             _LOGGER.debug("WebSocket reader stopped: %r", err)
             if self._reason is None:
@@ -290,6 +311,23 @@ class MiniserverConnection:
             self._fail_waiters(self._reason)
             if not ws.closed:
                 await ws.close()
+
+    def _check_size(self, kind: MessageType, size: int) -> None:
+        """Refuse (by ending the connection) a message larger than its kind can be.
+
+        aiohttp has one limit per socket, which the structure file sets high; event tables and
+        command answers get their own, so a peer cannot make the client decode and cache
+        millions of events. A header announcing too much ends the connection before its payload.
+        """
+        if kind is MessageType.TEXT or kind is MessageType.BINARY_FILE:
+            pending = self._pending
+            limit = MAX_MESSAGE_SIZE if pending is not None and pending.file else MAX_ANSWER_SIZE
+        else:
+            limit = MAX_TABLE_SIZE
+        if size > limit:
+            raise LoxoneResponseTooLargeError(
+                f"the Miniserver sent a {kind.name} message of {size} bytes (limit {limit})"
+            )
 
     def _fail_waiters(self, reason: LoxoneError) -> None:
         pending, probe = self._pending, self._keepalive

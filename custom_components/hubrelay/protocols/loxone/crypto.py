@@ -23,15 +23,18 @@ from urllib.parse import quote
 from cryptography import x509
 from cryptography.exceptions import UnsupportedAlgorithm
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
+from cryptography.hazmat.primitives.asymmetric.types import PublicKeyTypes
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
-from cryptography.hazmat.primitives.serialization import load_der_public_key
+from cryptography.hazmat.primitives.serialization import load_der_public_key, load_pem_public_key
 
 from .errors import LoxoneProtocolError
 
 AES_BLOCK = 16
 SALT_BYTES = 16
 
-_PEM_BLOCK = re.compile(r"-----BEGIN ([A-Z0-9 ]+)-----(.*?)-----END \1-----", re.DOTALL)
+_PEM_BEGIN = "-----BEGIN "
+_PEM_END = "-----END "
+_PEM_DASHES = "-----"
 _WHITESPACE = re.compile(r"\s+")
 
 
@@ -71,25 +74,54 @@ def hmac_hex(key_hex: str, message: str, alg: HashAlg) -> str:
     return hmac.new(key, message.encode(), alg.hashlib_name).hexdigest()
 
 
+def _last_pem_body(text: str) -> str:
+    """Return the body of the last "-----BEGIN X-----...-----END X-----" block, or `text`.
+
+    Plain `find`/`rfind` keep this linear: a lazy regex over a block that never ends rescanned the
+    rest of the text per BEGIN (64 KiB of BEGIN markers stalled the loop for seconds).
+    """
+    begin = text.rfind(_PEM_BEGIN)
+    if begin < 0:
+        return text
+    start = text.find(_PEM_DASHES, begin + len(_PEM_BEGIN))
+    end = text.find(_PEM_END, start + len(_PEM_DASHES)) if start >= 0 else -1
+    if end < 0:
+        raise LoxoneProtocolError("the public key's PEM block is not closed")
+    return text[start + len(_PEM_DASHES) : end]
+
+
+def _pem_key(data: bytes) -> PublicKeyTypes | None:
+    """Read a well-formed PEM certificate chain (last certificate) or public key."""
+    try:
+        return x509.load_pem_x509_certificates(data)[-1].public_key()
+    except (ValueError, UnsupportedAlgorithm):
+        pass
+    try:
+        return load_pem_public_key(data)
+    except (ValueError, UnsupportedAlgorithm):
+        return None
+
+
 def load_public_key(text: str) -> rsa.RSAPublicKey:
     """Read the Miniserver's RSA public key from getPublicKey or getcertificate output.
 
-    Accepts a (possibly one-line, mislabelled "CERTIFICATE") SPKI key, a real PEM certificate
-    chain (the key of the last certificate is used), or bare base64.
+    Accepts a real PEM certificate chain (the key of the last certificate is used) or public key,
+    read by the `cryptography` loaders, a (one-line, mislabelled "CERTIFICATE") SPKI key, or bare
+    base64. The caller bounds the text (the HTTP answer limit).
     """
-    blocks = _PEM_BLOCK.findall(text)
-    body = blocks[-1][1] if blocks else text
-    try:
-        der = base64.b64decode(_WHITESPACE.sub("", body), validate=True)
-    except ValueError as err:  # binascii.Error, or text that is not even ASCII
-        raise LoxoneProtocolError("the public key is not base64") from err
-    try:
-        key = load_der_public_key(der)
-    except (ValueError, UnsupportedAlgorithm):
+    key = _pem_key(text.encode()) if _PEM_BEGIN in text else None
+    if key is None:
         try:
-            key = x509.load_der_x509_certificate(der).public_key()
-        except (ValueError, UnsupportedAlgorithm) as err:
-            raise LoxoneProtocolError("no public key or certificate in the answer") from err
+            der = base64.b64decode(_WHITESPACE.sub("", _last_pem_body(text)), validate=True)
+        except ValueError as err:  # binascii.Error, or text that is not even ASCII
+            raise LoxoneProtocolError("the public key is not base64") from err
+        try:
+            key = load_der_public_key(der)
+        except (ValueError, UnsupportedAlgorithm):
+            try:
+                key = x509.load_der_x509_certificate(der).public_key()
+            except (ValueError, UnsupportedAlgorithm) as err:
+                raise LoxoneProtocolError("no public key or certificate in the answer") from err
     if not isinstance(key, rsa.RSAPublicKey):
         raise LoxoneProtocolError("the Miniserver's public key is not an RSA key")
     return key

@@ -25,6 +25,10 @@ class LoxoneTimeoutError(LoxoneConnectionError, TimeoutError):
     """The Miniserver did not answer in time (command, keepalive, or handshake)."""
 
 
+class LoxoneResponseTooLargeError(LoxoneConnectionError):
+    """The Miniserver (or CloudDNS) sent more than the library accepts for that answer."""
+
+
 class LoxoneOutOfServiceError(LoxoneConnectionError):
     """The Miniserver announced it is out of service (e.g. during a firmware update)."""
 
@@ -66,6 +70,10 @@ class LoxoneBlockedError(LoxoneError):
 
 class LoxoneProtocolError(LoxoneError):
     """The Miniserver sent something this client cannot understand."""
+
+
+class LoxoneInvalidCommandError(LoxoneError):
+    """A control command was refused before sending: path tricks, odd characters or too long."""
 
 
 class LoxoneCommandError(LoxoneError):

@@ -86,6 +86,11 @@ class FrameAssembler:
         """Start between messages, waiting for a header."""
         self._pending: Header | None = None
 
+    @property
+    def pending(self) -> Header | None:
+        """The header whose payload is due next, if any."""
+        return self._pending
+
     def feed(self, frame: bytes | str) -> list[Message | LoxoneProtocolError]:
         """Consume one WebSocket frame; return finished messages and problems, in order."""
         pending = self._pending

@@ -12,6 +12,7 @@ import logging
 import aiohttp
 from cryptography.hazmat.primitives.asymmetric.rsa import RSAPublicKey
 
+from ..bounded import KIB, BodyTooLargeError, read_limited
 from .crypto import load_public_key
 from .endpoint import Endpoint
 from .errors import (
@@ -19,6 +20,7 @@ from .errors import (
     LoxoneConnectionError,
     LoxoneOutOfServiceError,
     LoxoneProtocolError,
+    LoxoneResponseTooLargeError,
     LoxoneTimeoutError,
 )
 from .messages import ApiInfo, LLResponse, parse_ll
@@ -26,6 +28,8 @@ from .messages import ApiInfo, LLResponse, parse_ll
 _LOGGER = logging.getLogger(__name__)
 
 HTTP_UNAVAILABLE = 503
+MAX_ANSWER_BYTES = 32 * KIB
+"""API info and public keys are well under 10 KiB; a bigger answer is refused, not parsed."""
 
 
 async def get_ll(
@@ -43,14 +47,16 @@ async def get_ll(
                 raise LoxoneOutOfServiceError("the Miniserver is not in service (HTTP 503)")
             if response.status != 200:
                 raise LoxoneConnectionError(f"HTTP {response.status} for {path.split('/')[-1]}")
-            text = await response.text(errors="replace")
+            body = await read_limited(response, MAX_ANSWER_BYTES)
+    except BodyTooLargeError as err:
+        raise LoxoneResponseTooLargeError(f"{path.split('/')[-1]}: {err}") from err
     except TimeoutError as err:
         raise LoxoneTimeoutError(f"no HTTP answer within {http_timeout} s") from err
     except aiohttp.ClientSSLError as err:
         raise LoxoneConnectionError(f"TLS failed: {err.__class__.__name__}") from err
     except aiohttp.ClientError as err:
         raise LoxoneConnectionError(f"cannot reach the Miniserver: {err}") from err
-    answer = parse_ll(text)
+    answer = parse_ll(body.decode("utf-8", errors="replace"))
     if not answer.ok:
         raise LoxoneCommandError(f"{path} answered {answer.code}", code=answer.code)
     return answer

@@ -15,10 +15,12 @@ import re
 from typing import Any
 
 from .errors import LoxoneProtocolError
+from .uuids import uuid_to_bytes
 
 type StateRef = str | tuple[str, ...]
 
 _NUMBER = re.compile(r"-?\d+")
+_STATE_BLOCKS = frozenset({"states", "globalStates"})
 
 
 def _text(data: Mapping[str, Any], key: str, default: str = "") -> str:
@@ -139,6 +141,40 @@ class Category:
         )
 
 
+def _state_texts(states: Mapping[str, Any]) -> Iterator[str]:
+    """Yield the UUID texts of a `states` block (a few controls list several under one name)."""
+    for ref in states.values():
+        if isinstance(ref, str):
+            yield ref
+        elif isinstance(ref, list):
+            yield from (item for item in ref if isinstance(item, str))
+
+
+def _state_keys(data: Mapping[str, Any]) -> frozenset[bytes]:
+    """Raw keys of every state UUID the file names: any block's `states` and `globalStates`.
+
+    Controls, sub-controls, the weather server and blocks this library does not type (message
+    centre, autopilot, ...) all list their states under "states", so the whole document is walked.
+    """
+    keys: set[bytes] = set()
+    stack: list[Any] = [data]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, list):
+            stack.extend(node)
+        elif isinstance(node, dict):
+            for name, value in node.items():
+                if name in _STATE_BLOCKS and isinstance(value, dict):
+                    for text in _state_texts(value):
+                        try:
+                            keys.add(uuid_to_bytes(text))
+                        except ValueError:
+                            continue
+                elif isinstance(value, (dict, list)):
+                    stack.append(value)
+    return frozenset(keys)
+
+
 def _states(data: Mapping[str, Any]) -> dict[str, StateRef]:
     states: dict[str, StateRef] = {}
     for name, ref in _dict(data, "states").items():
@@ -248,6 +284,8 @@ class LoxoneStructure:
     operating_modes: Mapping[int, str]
     weather_server: WeatherServer | None
     raw: Mapping[str, Any] = field(repr=False)
+    state_keys: frozenset[bytes] = field(default=frozenset(), repr=False, compare=False)
+    """Raw keys of every state the file names; the client caches only these (and subscribed)."""
 
     @classmethod
     def from_json(cls, data: Any) -> LoxoneStructure:
@@ -283,6 +321,7 @@ class LoxoneStructure:
             operating_modes=_numbered(data, "operatingModes", str),
             weather_server=WeatherServer.from_json(weather) if isinstance(weather, dict) else None,
             raw=data,
+            state_keys=_state_keys(data),
         )
 
     @classmethod

@@ -54,6 +54,7 @@ from .errors import (
     MmsError,
     MmsPasswordRequiredError,
     MmsProtocolError,
+    MmsResponseTooLargeError,
     MmsTimeoutError,
 )
 from .identity import Identity, StoredIdentity, decode_identity
@@ -78,6 +79,7 @@ __all__ = [
     "MmsError",
     "MmsPasswordRequiredError",
     "MmsProtocolError",
+    "MmsResponseTooLargeError",
     "MmsTimeoutError",
     "StoredIdentity",
     "cloud_server_url",

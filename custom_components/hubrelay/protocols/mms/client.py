@@ -25,6 +25,7 @@ import uuid
 import aiohttp
 from yarl import URL
 
+from ..bounded import KIB, BodyTooLargeError, read_limited
 from .cloud import (
     API_REQUEST_PATH,
     LEGACY_TO_CLOUD_PATH,
@@ -40,6 +41,7 @@ from .errors import (
     MmsError,
     MmsPasswordRequiredError,
     MmsProtocolError,
+    MmsResponseTooLargeError,
     MmsTimeoutError,
 )
 from .fields import header_token
@@ -59,6 +61,8 @@ OEM_VERA = 1
 SESSION_TOKEN_PATH = "/info/session/token"  # noqa: S105 - a URL path, not a secret
 HEADER_SESSION = "MMSSession"
 REJECTED = frozenset({401, 403})
+MAX_ANSWER_BYTES = 512 * KIB
+"""MMS and Ezlo cloud answers (identity, tokens, device lists, keys) are a few KiB."""
 
 
 def server_url(server: str, scheme: str = "https") -> str:
@@ -390,7 +394,10 @@ class MmsClient:
                     allow_redirects=False,
                 ) as response,
             ):
-                return response.status, await response.text()
+                body = await read_limited(response, MAX_ANSWER_BYTES)
+                return response.status, body.decode("utf-8", errors="replace")
+        except BodyTooLargeError as err:
+            raise MmsResponseTooLargeError(f"{what}: {err}") from err
         except TimeoutError:
             raise MmsTimeoutError(f"{what}: no answer within {self._timeout:g} s") from None
         except (aiohttp.ClientError, OSError) as err:

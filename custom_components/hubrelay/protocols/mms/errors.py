@@ -30,6 +30,10 @@ class MmsConnectionError(MmsError):
         self.status = status
 
 
+class MmsResponseTooLargeError(MmsConnectionError):
+    """A cloud server sent a larger answer than any MMS API answer can be; it was not read."""
+
+
 class MmsTimeoutError(MmsConnectionError, TimeoutError):
     """A cloud server did not answer within the request timeout."""
 

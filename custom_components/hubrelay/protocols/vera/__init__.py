@@ -15,6 +15,7 @@ from .errors import (
     VeraHubOfflineError,
     VeraInvalidUrlError,
     VeraProtocolError,
+    VeraResponseTooLargeError,
     VeraTimeoutError,
 )
 from .models import (
@@ -69,6 +70,7 @@ __all__ = [
     "VeraLock",
     "VeraMeasurement",
     "VeraProtocolError",
+    "VeraResponseTooLargeError",
     "VeraSceneController",
     "VeraSecuritySensor",
     "VeraSession",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from ..bounded import off_loop
 from .errors import VeraConnectionError
 from .responses import (
     ActionResult,
@@ -16,7 +17,7 @@ from .responses import (
     parse_user_data,
 )
 from .services import GATEWAY
-from .transport import Transport
+from .transport import MAX_ACTION_BYTES, MAX_DATA_BYTES, Transport
 
 JSON = {"output_format": "json"}
 
@@ -35,24 +36,28 @@ class VeraClient:
         self.transport = transport
         self.request_timeout = request_timeout
 
+    async def _data(self, params: Mapping[str, str], time_limit: float) -> str:
+        """Fetch a bulky answer (sdata, status, user_data); big ones are parsed off the loop."""
+        return await self.transport.get(params, time_limit, MAX_DATA_BYTES)
+
     async def sdata(self) -> SData:
         """Fetch the full summary: controller, devices, rooms, scenes, categories."""
-        body = await self.transport.get({"id": "sdata", **JSON}, self.request_timeout)
-        return parse_sdata(_require_body(body, "sdata"))
+        body = await self._data({"id": "sdata", **JSON}, self.request_timeout)
+        return await off_loop(parse_sdata, _require_body(body, "sdata"), len(body))
 
     async def status(self, device_id: int | None = None) -> StatusData:
         """Fetch the UPnP state variables of every device, or of one."""
         params = {"id": "status", **JSON}
         if device_id is not None:
             params["DeviceNum"] = str(device_id)
-        body = await self.transport.get(params, self.request_timeout)
-        return parse_status(_require_body(body, "status"))
+        body = await self._data(params, self.request_timeout)
+        return await off_loop(parse_status, _require_body(body, "status"), len(body))
 
     async def user_data(self) -> UserData:
         """Fetch the configuration (without the bulky static data) for device details."""
         params = {"id": "user_data", "ns": "1", **JSON}
-        body = await self.transport.get(params, self.request_timeout)
-        return parse_user_data(_require_body(body, "user_data"))
+        body = await self._data(params, self.request_timeout)
+        return await off_loop(parse_user_data, _require_body(body, "user_data"), len(body))
 
     async def poll(
         self, loadtime: int, dataversion: int, *, hold: float, minimum_delay: float
@@ -70,10 +75,10 @@ class VeraClient:
             "minimumdelay": str(max(0, round(minimum_delay * 1000))),
             **JSON,
         }
-        body = await self.transport.get(params, hold + self.request_timeout)
+        body = await self._data(params, hold + self.request_timeout)
         if not body.strip():
             return None
-        return parse_sdata(body)
+        return await off_loop(parse_sdata, body, len(body))
 
     async def action(
         self, device_id: int, service: str, action: str, arguments: Mapping[str, str]
@@ -87,7 +92,7 @@ class VeraClient:
             **arguments,
             **JSON,
         }
-        body = await self.transport.get(params, self.request_timeout)
+        body = await self.transport.get(params, self.request_timeout, MAX_ACTION_BYTES)
         return parse_action(body, f"{action} on device {device_id}")
 
     async def run_scene(self, scene_id: int) -> ActionResult:
@@ -99,5 +104,5 @@ class VeraClient:
             "SceneNum": str(scene_id),
             **JSON,
         }
-        body = await self.transport.get(params, self.request_timeout)
+        body = await self.transport.get(params, self.request_timeout, MAX_ACTION_BYTES)
         return parse_action(body, f"RunScene {scene_id}")

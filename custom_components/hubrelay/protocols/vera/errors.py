@@ -23,6 +23,10 @@ class VeraConnectionError(VeraError):
     """The hub or the relay could not be reached, or answered with an HTTP error."""
 
 
+class VeraResponseTooLargeError(VeraConnectionError):
+    """The hub or the relay sent a larger answer than the library accepts for that request."""
+
+
 class VeraHubOfflineError(VeraConnectionError):
     """The relay is reachable but the hub has no tunnel to it (powered off or without internet)."""
 

@@ -28,7 +28,7 @@ from .errors import (
     VeraProtocolError,
     VeraTimeoutError,
 )
-from .transport import fetch_text, raise_for_status
+from .transport import MAX_DATA_BYTES, fetch_text, raise_for_status
 from .urls import relay_data_request_url
 
 SESSION_HEADER = "MMSSession"
@@ -50,10 +50,12 @@ class RelayTransport:
         """Name the path without any secret."""
         return f"MMS relay to unit {self.pk_device}"
 
-    async def get(self, params: Mapping[str, str], time_limit: float) -> str:
+    async def get(
+        self, params: Mapping[str, str], time_limit: float, limit: int = MAX_DATA_BYTES
+    ) -> str:
         """Send the query through the relay, renewing the relay session once if refused."""
         try:
-            return await self._get(params, time_limit)
+            return await self._get(params, time_limit, limit)
         except MmsTimeoutError as err:
             raise VeraTimeoutError(f"{self.label}: {err}") from err
         except MmsDeviceNotFoundError as err:
@@ -69,25 +71,25 @@ class RelayTransport:
             self.relay = None  # the next attempt looks the relay up again (fail-over)
             raise
 
-    async def _get(self, params: Mapping[str, str], time_limit: float) -> str:
+    async def _get(self, params: Mapping[str, str], time_limit: float, limit: int) -> str:
         if self.relay is None:
             self.relay = (await self._mms.device_info(self.pk_device)).server_relay
         relay = self.relay
         url = relay_data_request_url(self._mms.server_url(relay), self.pk_device)
         token = await self._mms.session_token(relay)
-        status, body = await self._send(url, params, time_limit, token)
+        status, body = await self._send(url, params, time_limit, limit, token)
         if status in {401, 403}:
             self._mms.invalidate_session(relay, token)
             token = await self._mms.session_token(relay)
-            status, body = await self._send(url, params, time_limit, token)
+            status, body = await self._send(url, params, time_limit, limit, token)
         if TUNNEL_NOT_FOUND in body[:200].lower():
             raise VeraHubOfflineError(f"unit {self.pk_device} is offline (no tunnel to the relay)")
         raise_for_status(status, self.label)
         return body
 
     async def _send(
-        self, url: URL, params: Mapping[str, str], time_limit: float, token: str
+        self, url: URL, params: Mapping[str, str], time_limit: float, limit: int, token: str
     ) -> tuple[int, str]:
         return await fetch_text(
-            self._http, url, params, time_limit, self.label, headers={SESSION_HEADER: token}
+            self._http, url, params, time_limit, self.label, limit, headers={SESSION_HEADER: token}
         )

@@ -12,7 +12,18 @@ from typing import Protocol
 import aiohttp
 from yarl import URL
 
-from .errors import VeraAuthError, VeraConnectionError, VeraTimeoutError
+from ..bounded import KIB, MIB, BodyTooLargeError, read_limited
+from .errors import (
+    VeraAuthError,
+    VeraConnectionError,
+    VeraResponseTooLargeError,
+    VeraTimeoutError,
+)
+
+MAX_DATA_BYTES = 32 * MIB
+"""sdata, lu_sdata, status and user_data of a large installation stay well below this."""
+MAX_ACTION_BYTES = 64 * KIB
+"""An lu_action answer is a few hundred bytes."""
 
 
 class Transport(Protocol):
@@ -23,8 +34,10 @@ class Transport(Protocol):
         """A short, secret-free description such as ``local http://10.0.0.5:3480``."""
         ...
 
-    async def get(self, params: Mapping[str, str], time_limit: float) -> str:
-        """Send the query and return the body text."""
+    async def get(
+        self, params: Mapping[str, str], time_limit: float, limit: int = MAX_DATA_BYTES
+    ) -> str:
+        """Send the query and return the body text (at most ``limit`` bytes, else refused)."""
         ...
 
 
@@ -42,9 +55,10 @@ async def fetch_text(
     params: Mapping[str, str],
     time_limit: float,
     label: str,
+    limit: int,
     headers: Mapping[str, str] | None = None,
 ) -> tuple[int, str]:
-    """GET ``url`` and return status and body; network failures become our errors."""
+    """GET ``url`` and return status and body; network failures and floods become our errors."""
     try:
         async with http.get(
             url,
@@ -53,8 +67,10 @@ async def fetch_text(
             timeout=aiohttp.ClientTimeout(total=time_limit),
             allow_redirects=False,
         ) as response:
-            body = await response.read()
+            body = await read_limited(response, limit)
             return response.status, body.decode("utf-8", errors="replace")
+    except BodyTooLargeError as err:
+        raise VeraResponseTooLargeError(f"{label}: {err}") from err
     except TimeoutError as err:
         raise VeraTimeoutError(f"{label} did not answer within {time_limit:g} s") from err
     except aiohttp.ClientError as err:
@@ -74,8 +90,10 @@ class LocalTransport:
         """Name the endpoint; local URLs carry no secret."""
         return f"local {self.url}"
 
-    async def get(self, params: Mapping[str, str], time_limit: float) -> str:
+    async def get(
+        self, params: Mapping[str, str], time_limit: float, limit: int = MAX_DATA_BYTES
+    ) -> str:
         """Send the query and return the body."""
-        status, body = await fetch_text(self._http, self.url, params, time_limit, self.label)
+        status, body = await fetch_text(self._http, self.url, params, time_limit, self.label, limit)
         raise_for_status(status, self.label)
         return body
