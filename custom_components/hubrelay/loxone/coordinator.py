@@ -43,6 +43,7 @@ from ..protocols.loxone import (
     LoxoneCommandError,
     LoxoneError,
     LoxoneIdentityError,
+    LoxoneInvalidCommandError,
     LoxoneStructure,
     LoxoneVisuPasswordError,
     MiniserverClient,
@@ -248,7 +249,9 @@ class LoxoneCoordinator(HubCoordinator):
             self.entry.async_start_reauth(self.hass)
         elif state is ConnectionState.CONNECTED:
             clear_identity_issue(self.hass, self.entry)
-        elif isinstance(error := self.client.last_error, LoxoneIdentityError):
+        elif state is ConnectionState.IDENTITY_REFUSED and isinstance(
+            error := self.client.last_error, LoxoneIdentityError
+        ):
             report_identity_changed(self.hass, self.entry, error)
         self._set_available(state is ConnectionState.CONNECTED, self.client.last_error)
 
@@ -269,6 +272,12 @@ class LoxoneCoordinator(HubCoordinator):
                 await self.client.send_secured_command(control.uuid_action, command, password)
             else:
                 await self.client.send_command(control.uuid_action, command)
+        except LoxoneInvalidCommandError as err:
+            raise ServiceValidationError(
+                translation_domain=DOMAIN,
+                translation_key="command_invalid",
+                translation_placeholders={"control": control.name},
+            ) from err
         except LoxoneVisuPasswordError as err:
             raise ServiceValidationError(
                 translation_domain=DOMAIN,

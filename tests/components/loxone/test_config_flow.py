@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+import re
 from typing import Any
 from unittest.mock import patch
 
@@ -21,6 +22,7 @@ import pytest
 from custom_components.hubrelay.const import (
     CONF_CLIENT_UUID,
     CONF_FORGET_VISU_PASSWORD,
+    CONF_PUBLIC_KEY,
     CONF_SERIAL,
     CONF_SYSTEM,
     CONF_TOKEN,
@@ -71,6 +73,7 @@ async def test_user_flow_stores_a_token_not_the_password(
     data = dict(entry.data)
     token = data.pop(CONF_TOKEN)
     client_uuid = data.pop(CONF_CLIENT_UUID)
+    assert re.fullmatch(r"[0-9a-f]{64}", data.pop(CONF_PUBLIC_KEY))
     assert data == {
         CONF_SYSTEM: "loxone",
         CONF_HOST: "127.0.0.1",
@@ -235,8 +238,9 @@ async def test_reauth_refuses_another_miniserver(
         result = await hass.config_entries.flow.async_configure(
             result["flow_id"], {CONF_USERNAME: "admin", CONF_PASSWORD: "admin"}
         )
-        assert result["type"] is FlowResultType.ABORT
-        assert result["reason"] == "wrong_miniserver"
+        # The pinned serial is checked before the password is used: the other one learns nothing.
+        assert result["errors"] == {"base": "identity_changed"}
+        assert not [c for c in other.received if "getkey" in c or "getjwt" in c]
     await hass.config_entries.async_unload(entry.entry_id)
 
 
@@ -257,11 +261,11 @@ async def test_reconfigure_checks_it_is_the_same_miniserver(
     )
     assert result["errors"] == {"base": "cannot_connect"}
     async with MiniserverSimulator(serial="504F94FFFFFF") as other:
-        # The other Miniserver does not know our token, so it cannot be confused with ours.
+        # Another serial at the new address: refused before our token is used.
         result = await hass.config_entries.flow.async_configure(
             result["flow_id"], {**connection, CONF_PORT: other.port}
         )
-        assert result["errors"] == {"base": "invalid_auth"}
+        assert result["errors"] == {"base": "identity_changed"}
     result = await hass.config_entries.flow.async_configure(result["flow_id"], connection)
     assert result["type"] is FlowResultType.ABORT
     assert result["reason"] == "reconfigure_successful"
@@ -292,8 +296,8 @@ async def test_reconfigure_refuses_another_miniserver_that_accepts_the_token(
                 CONF_VERIFY_TLS: True,
             },
         )
-        assert result["type"] is FlowResultType.ABORT
-        assert result["reason"] == "wrong_miniserver"
+        assert result["errors"] == {"base": "identity_changed"}
+        assert not [c for c in second.received if "authwithtoken" in c]
         await hass.config_entries.async_unload(entry.entry_id)
 
 

@@ -218,6 +218,23 @@ async def test_send_command_action(hass: HomeAssistant, miniserver: MiniserverSi
     assert validation.value.translation_key == "entry_not_loaded"
 
 
+@pytest.mark.parametrize(
+    "command",
+    ["../../dev/sys/reboot", "on?x=1", "on#top", "a%2Fb", "on/%252e%252e/reboot", "x" * 1025],
+)
+async def test_send_command_refuses_path_tricks(
+    hass: HomeAssistant, miniserver: MiniserverSimulator, command: str
+) -> None:
+    # The action's command becomes part of the Miniserver path: nothing may leave its control.
+    entry = await add_miniserver(hass, miniserver)
+    before = len(miniserver.received)
+    with pytest.raises(ServiceValidationError) as validation:
+        await send(hass, entry, "Hall light", command)
+    assert validation.value.translation_key == "command_invalid"
+    assert miniserver.received[before:] == []
+    await hass.config_entries.async_unload(entry.entry_id)
+
+
 async def test_ambiguous_control_name(hass: HomeAssistant) -> None:
     structure = copy.deepcopy(DEMO_HOUSE)
     for item in structure["controls"].values():

@@ -515,7 +515,7 @@ async def test_flows_leak_no_secret(
         result = await configure(
             hass, sweep, "reconfigure", result["flow_id"], {**connection, CONF_PORT: other.port}
         )
-        assert result["errors"] == {"base": "invalid_auth"}
+        assert result["errors"] == {"base": "identity_changed"}
     result = await configure(hass, sweep, "reconfigure", result["flow_id"], connection)
     assert result["reason"] == "reconfigure_successful"
     await hass.async_block_till_done()

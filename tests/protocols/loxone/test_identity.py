@@ -121,15 +121,15 @@ async def test_sign_in_refuses_an_impostor(
 async def test_a_key_changed_between_sessions_is_refused_on_reconnect(
     ms: MiniserverSimulator, make_client: ClientFactory
 ) -> None:
-    """The cached key fails the key exchange; the new one fetched then does not match the pin."""
+    """The key is asked on every connection: a changed one is refused before any exchange."""
     client = await make_client(expected_serial=ms.serial, expected_public_key=fingerprint())
     client.start()
     ms.key_label = "impostor"
     ms.received.clear()
     await ms.drop_connections()
     await wait_until(lambda: isinstance(client.last_error, LoxoneIdentityError))
-    assert client.connection_state is ConnectionState.DISCONNECTED
-    assert [path for path in credential_exchanges(ms) if path != "jdev/sys/keyexchange"] == []
+    assert client.connection_state is ConnectionState.IDENTITY_REFUSED
+    assert credential_exchanges(ms) == []
     ms.key_label = ""
     await wait_until(lambda: client.connected)
 

@@ -99,6 +99,9 @@ class ConnectionState(StrEnum):
     DISCONNECTED = "disconnected"
     AUTH_FAILED = "auth_failed"
     """The token (and password, if any) were refused: new credentials are needed."""
+    IDENTITY_REFUSED = "identity_refused"
+    """Another Miniserver answers at the address (serial or key not the pinned ones); it gets
+    no credential and is asked again with backoff, in case the pinned one comes back."""
 
 
 class MiniserverClient:
@@ -369,6 +372,9 @@ class MiniserverClient:
                     self._set_state(ConnectionState.AUTH_FAILED)
                     return
                 delay = self._delay_after(err, failures)
+            except LoxoneIdentityError as err:
+                self._set_state(ConnectionState.IDENTITY_REFUSED)
+                delay = self._delay_after(err, failures)
             except LoxoneError as err:
                 delay = self._delay_after(err, failures)
             except Exception as err:
@@ -405,20 +411,16 @@ class MiniserverClient:
         )
         if self._status_updates and api.has_event_slots is False:
             raise LoxoneNoEventSlotsError("the Miniserver has no free event slot")
-        if self._public_key is None:
-            self._public_key = await fetch_public_key(
-                self._session, self._endpoint, timings.http_timeout
-            )
-        try:
-            check_identity(
-                api.serial,
-                public_key_fingerprint(self._public_key),
-                expected_serial=self._expected_serial,
-                expected_public_key=self._expected_public_key,
-            )
-        except LoxoneIdentityError:
-            self._public_key = None  # fetch it again next time: the real Miniserver may be back
-            raise
+        # Asked on every connection: a key that changed since the last one is refused here,
+        # before any credential, and reported instead of failing later in the key exchange.
+        public_key = await fetch_public_key(self._session, self._endpoint, timings.http_timeout)
+        check_identity(
+            api.serial,
+            public_key_fingerprint(public_key),
+            expected_serial=self._expected_serial,
+            expected_public_key=self._expected_public_key,
+        )
+        self._public_key = public_key
         connection = await MiniserverConnection.open(
             self._session, self._endpoint, on_table=self._on_table, timings=timings
         )
