@@ -36,6 +36,8 @@ CONNECTION_RELAY: Final = "relay"
 CONF_HUB: Final = "hub"
 CONF_LOCAL_KEYS: Final = "local_keys"
 CONF_IDENTITY: Final = "identity"
+#: Local mode: SHA-256 fingerprint of the hub's TLS key, pinned at set-up (as is its serial).
+CONF_HUB_FINGERPRINT: Final = "hub_fingerprint"
 
 # Ezlo options.
 CONF_EXCLUDED_DEVICES: Final = "excluded_devices"

@@ -27,8 +27,10 @@ from homeassistant.helpers.entity import Entity
 
 from ..const import (
     CONF_CONNECTION,
+    CONF_HUB_FINGERPRINT,
     CONF_IDENTITY,
     CONF_LOCAL_KEYS,
+    CONF_SERIAL,
     CONNECTION_RELAY,
     DOMAIN,
 )
@@ -40,6 +42,7 @@ from ..protocols.ezlo import (
     EzloAuthError,
     EzloError,
     EzloHubSession,
+    EzloIdentityError,
     EzloRpcError,
     EzloValueError,
     Item,
@@ -49,6 +52,7 @@ from ..protocols.ezlo import (
 )
 from ..protocols.ezlo.mms_credentials import MmsCredentials
 from ..protocols.mms import HubLocalKeys, StoredIdentity
+from .repairs import clear_identity_issue, report_identity_changed
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -62,11 +66,53 @@ RELAY_SSL: ssl.SSLContext | bool = True
 type DeviceEntities = Callable[[EzloCoordinator, Device], Sequence[Entity]]
 
 
+#: How long a discovered address may take to show who it is.
+PROBE_TIMEOUT = 10.0
+
+
 def hub_transport(data: Mapping[str, Any], serial: str, credentials: MmsCredentials) -> Transport:
-    """Reach the hub the way the entry (or flow) says: local WebSocket or the NMA relay."""
+    """Reach the hub the way the entry (or flow) says: local WebSocket or the NMA relay.
+
+    A local hub must present the entry's serial and, once pinned, its TLS key before it is sent
+    the local key.
+    """
     if data[CONF_CONNECTION] == CONNECTION_RELAY:
         return RelayTransport(serial, credentials.relay, ssl_context=RELAY_SSL)
-    return LocalHubTransport(data[CONF_HOST], port=LOCAL_PORT, key_provider=credentials.local_key)
+    return LocalHubTransport(
+        data[CONF_HOST],
+        port=LOCAL_PORT,
+        key_provider=credentials.local_key,
+        expected_serial=serial,
+        expected_fingerprint=data.get(CONF_HUB_FINGERPRINT),
+    )
+
+
+async def async_is_same_hub(hass: HomeAssistant, host: str, data: Mapping[str, Any]) -> bool:
+    """Tell whether the hub at `host` presents the entry's pinned serial and TLS key.
+
+    Nothing secret is sent; an entry with no pinned key proves nothing, so it is never moved.
+    """
+    fingerprint = data.get(CONF_HUB_FINGERPRINT)
+    if not fingerprint:
+        return False
+    transport = LocalHubTransport(
+        host,
+        port=LOCAL_PORT,
+        expected_serial=str(data[CONF_SERIAL]),
+        expected_fingerprint=fingerprint,
+    )
+    try:
+        await transport.probe(
+            async_get_clientsession(hass),
+            connect_timeout=PROBE_TIMEOUT,
+            request_timeout=PROBE_TIMEOUT,
+        )
+    except EzloError as err:
+        _LOGGER.warning(
+            "The device at %s does not prove it is Ezlo hub %s: %s", host, data[CONF_SERIAL], err
+        )
+        return False
+    return True
 
 
 def hub_session(hass: HomeAssistant, transport: Transport) -> EzloHubSession:
@@ -103,7 +149,8 @@ class EzloCoordinator(DeviceHubCoordinator[Device]):
             local_keys=HubLocalKeys.from_dict(keys) if keys else None,
             on_local_keys=self._keys_changed,
         )
-        self.session = hub_session(hass, hub_transport(data, self.serial, self.credentials))
+        self.transport = hub_transport(data, self.serial, self.credentials)
+        self.session = hub_session(hass, self.transport)
         #: Device registry id of the hub device, set by entry setup.
         self.hub_device_id = ""
 
@@ -112,6 +159,14 @@ class EzloCoordinator(DeviceHubCoordinator[Device]):
         """Connect once, or raise what Home Assistant needs to retry or re-authenticate."""
         try:
             await self.session.connect()
+        except EzloIdentityError as err:
+            await self.session.close()
+            report_identity_changed(self.hass, self.entry, err)
+            raise ConfigEntryNotReady(
+                translation_domain=DOMAIN,
+                translation_key="hub_identity_changed",
+                translation_placeholders={"title": self.entry.title},
+            ) from err
         except EzloAuthError as err:
             await self.session.close()
             raise ConfigEntryAuthFailed(
@@ -125,11 +180,23 @@ class EzloCoordinator(DeviceHubCoordinator[Device]):
                 translation_placeholders={"error": str(err)},
             ) from err
         self._available = True
+        self._pin_hub_key()
+        clear_identity_issue(self.hass, self.entry)
         unload = self.entry.async_on_unload
         unload(self.session.on_connection_state(self._state_changed))
         unload(self.session.on_device_added(self._device_added))
         unload(self.session.on_device_removed(self._device_removed))
         unload(self.hass.bus.async_listen_once(EVENT_HOMEASSISTANT_STOP, self._async_stop))
+
+    def _pin_hub_key(self) -> None:
+        """Pin the TLS key of a local hub whose entry predates pinning (the hub it reached)."""
+        transport = self.transport
+        if (
+            isinstance(transport, LocalHubTransport)
+            and transport.identity is not None
+            and CONF_HUB_FINGERPRINT not in self.entry.data
+        ):
+            self._update_data(CONF_HUB_FINGERPRINT, transport.identity.fingerprint)
 
     async def _async_close_session(self) -> None:
         """Close the session."""
@@ -175,6 +242,10 @@ class EzloCoordinator(DeviceHubCoordinator[Device]):
     def _state_changed(self, state: ConnectionState) -> None:
         if state is ConnectionState.AUTH_FAILED:
             self.entry.async_start_reauth(self.hass)
+        elif state is ConnectionState.CONNECTED:
+            clear_identity_issue(self.hass, self.entry)
+        elif isinstance(error := self.session.last_error, EzloIdentityError):
+            report_identity_changed(self.hass, self.entry, error)
         self._set_available(state is ConnectionState.CONNECTED, state.value)
 
     @callback

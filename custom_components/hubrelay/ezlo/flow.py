@@ -31,6 +31,7 @@ from ..const import (
     CONF_CONNECTION,
     CONF_EXCLUDED_DEVICES,
     CONF_HUB,
+    CONF_HUB_FINGERPRINT,
     CONF_IDENTITY,
     CONF_LOCAL_KEYS,
     CONF_SERIAL,
@@ -44,10 +45,10 @@ from ..hub.account_flow import PASSWORD_REQUIRED, MmsAccountFlow, UnitKind
 from ..hub.forms import PASSWORD_SELECTOR, echo, error_key, host_errors, missing_text
 from ..hub.mms import mms_client
 from ..hub.options_flow import DeviceOptionsFlow, device_choices
-from ..protocols.ezlo import EzloAuthError, EzloError, HubInfo
+from ..protocols.ezlo import EzloAuthError, EzloError, HubInfo, LocalHubTransport
 from ..protocols.ezlo.mms_credentials import MmsCredentials
 from ..protocols.mms import MmsAuthError, MmsClient, MmsError
-from .coordinator import EzloCoordinator, hub_session, hub_transport
+from .coordinator import EzloCoordinator, async_is_same_hub, hub_session, hub_transport
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -113,14 +114,16 @@ async def _verify(
         data |= {CONF_HOST: host.strip(), CONF_LOCAL_KEYS: keys.as_dict()}
     else:
         data[CONF_PASSWORD] = password
-    session = hub_session(
-        hass, hub_transport(data, serial, MmsCredentials(client, serial, local_keys=keys))
-    )
+    transport = hub_transport(data, serial, MmsCredentials(client, serial, local_keys=keys))
+    session = hub_session(hass, transport)
     try:
         await session.connect()
         info = session.hub_info
     finally:
         await session.close()
+    if isinstance(transport, LocalHubTransport) and transport.identity is not None:
+        # Pinned from here on: the hub proved it is the account's hub by taking its local key.
+        data[CONF_HUB_FINGERPRINT] = transport.identity.fingerprint
     data[CONF_IDENTITY] = (await client.ensure_identity()).to_stored().as_dict()
     return info, data
 
@@ -140,8 +143,16 @@ class EzloFlow(MmsAccountFlow):
         host = str(discovery_info.ip_address)
         await self.async_set_unique_id(serial)
         entry = self.hass.config_entries.async_entry_for_domain_unique_id(DOMAIN, serial)
-        local = entry is not None and entry.data.get(CONF_CONNECTION) == CONNECTION_LOCAL
-        self._abort_if_unique_id_configured(updates={CONF_HOST: host} if local else None)
+        if (
+            entry is not None
+            and entry.data.get(CONF_CONNECTION) == CONNECTION_LOCAL
+            and entry.data.get(CONF_HOST) != host
+        ):
+            # An announcement is no proof: move the entry only to a hub presenting its pins.
+            if not await async_is_same_hub(self.hass, host, entry.data):
+                return self.async_abort(reason="hub_identity_unproven")
+            self._abort_if_unique_id_configured(updates={CONF_HOST: host})
+        self._abort_if_unique_id_configured()
         self._ezlo_found = {serial: host}
         self.context["title_placeholders"] = {"name": f"Ezlo hub {serial}"}
         return await self.async_step_ezlo()

@@ -1,0 +1,41 @@
+"""Repair issue of a local Ezlo hub: another device answers at its address."""
+
+from __future__ import annotations
+
+from homeassistant.core import HomeAssistant, callback
+from homeassistant.helpers import issue_registry as ir
+
+from ..const import DOMAIN
+from ..hub.coordinator import HubRelayConfigEntry
+from ..protocols.ezlo import EzloIdentityError
+
+
+def identity_issue_id(entry_id: str) -> str:
+    """Repair issue id for a hub that no longer presents the pinned identity."""
+    return f"hub_identity_changed_{entry_id}"
+
+
+@callback
+def report_identity_changed(
+    hass: HomeAssistant, entry: HubRelayConfigEntry, err: EzloIdentityError
+) -> None:
+    """Tell the user the device at the address is not the pinned hub; it got no key.
+
+    A hub that was really reset presents a new TLS key: Reconfigure signs in to the cloud again
+    and pins what the hub at the address then presents.
+    """
+    ir.async_create_issue(
+        hass,
+        DOMAIN,
+        identity_issue_id(entry.entry_id),
+        is_fixable=False,
+        severity=ir.IssueSeverity.ERROR,
+        translation_key="hub_identity_changed",
+        translation_placeholders={"title": entry.title, "serial": err.serial or "?"},
+    )
+
+
+@callback
+def clear_identity_issue(hass: HomeAssistant, entry: HubRelayConfigEntry) -> None:
+    """Drop the identity issue: the pinned hub answered."""
+    ir.async_delete_issue(hass, DOMAIN, identity_issue_id(entry.entry_id))
