@@ -7,6 +7,7 @@ from homeassistant.core import HomeAssistant
 from ..const import SYSTEM_EZLO
 from ..hub.coordinator import HubRelayConfigEntry
 from ..hub.system import HubSystem, platform_setups
+from ..hub.triggers import device_triggers
 from . import (
     binary_sensor,
     climate,
@@ -42,4 +43,5 @@ EZLO = HubSystem(
     options_flow=EzloOptionsFlow,
     reauth_step="ezlo_reauth",
     reconfigure_step="ezlo_reconfigure",
+    device_triggers=device_triggers,
 )

@@ -13,6 +13,7 @@ from homeassistant.helpers.storage import Store
 from ..const import CONF_CLIENT_UUID, CONF_TOKEN, DOMAIN, SYSTEM_LOXONE
 from ..hub.coordinator import HubRelayConfigEntry
 from ..hub.system import HubSystem, platform_setups
+from ..hub.triggers import device_triggers
 from ..protocols.loxone import LoxoneError, MiniserverClient, Token
 from . import (
     alarm_control_panel,
@@ -20,6 +21,7 @@ from . import (
     button,
     climate,
     cover,
+    event,
     light,
     number,
     select,
@@ -47,6 +49,7 @@ PLATFORMS = platform_setups(
     button,
     climate,
     cover,
+    event,
     light,
     number,
     select,
@@ -124,4 +127,5 @@ LOXONE = HubSystem(
     reconfigure_step="loxone_reconfigure",
     async_remove_entry=async_remove_entry,
     setup_services=async_setup_services,
+    device_triggers=device_triggers,
 )

@@ -9,6 +9,7 @@ from homeassistant.helpers import entity_registry as er
 from ..const import SYSTEM_VERA
 from ..hub.coordinator import HubRelayConfigEntry
 from ..hub.system import HubSystem, platform_setups
+from ..hub.triggers import device_triggers
 from ..protocols.vera import VeraDimmer, VeraSwitch
 from . import binary_sensor, climate, cover, light, lock, scene, sensor, switch
 from .coordinator import VeraCoordinator
@@ -50,4 +51,5 @@ VERA = HubSystem(
     options_flow=VeraOptionsFlow,
     reauth_step="vera_reauth",
     reconfigure_step="vera_reconfigure",
+    device_triggers=device_triggers,
 )

@@ -1,0 +1,66 @@
+"""Loxone button presses as event entities: a Pushbutton's `active` state going to 1.
+
+The Miniserver reports a press as `active` 1 then 0, often both in one value table, and sends
+every state again in the table that follows each (re)connection. So an entity takes the first
+value after it is added or after the session was lost as the current state, never as a press,
+and fires once per rising edge after that: a press while disconnected is not invented later.
+"""
+
+from __future__ import annotations
+
+from homeassistant.components.event import ButtonEventType, EventDeviceClass, EventEntity
+from homeassistant.core import callback
+from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+
+from ..protocols.loxone import Control, StateValue
+from .coordinator import LoxoneCoordinator
+from .entity import LoxoneEntity
+from .mapping import EntityFactory, build_entities, single
+
+
+class LoxonePushbuttonEvent(LoxoneEntity, EventEntity):
+    """The presses of a Pushbutton (beside its button entity, which sends one)."""
+
+    _attr_device_class = EventDeviceClass.BUTTON
+    _attr_event_types = [ButtonEventType.PRESS_START]
+    _attr_translation_key = "button"
+
+    def __init__(self, coordinator: LoxoneCoordinator, control: Control) -> None:
+        """One entity per Pushbutton, on the control's device."""
+        super().__init__(coordinator, control, "press")
+        #: The last `active` value seen in this session; None until the session's first value.
+        self._active: float | None = None
+
+    async def async_added_to_hass(self) -> None:
+        """Take the cached value as the current state and follow `active`."""
+        await super().async_added_to_hass()
+        ref = self.control.states.get("active")
+        if isinstance(ref, str):
+            value = self.coordinator.state(ref)
+            self._active = value if isinstance(value, float) else None
+            self.async_on_remove(self.coordinator.subscribe(ref, self._active_event))
+
+    @callback
+    def _active_event(self, _uuid: bytes, value: StateValue) -> None:
+        if not isinstance(value, float):
+            return
+        previous, self._active = self._active, value
+        if previous is not None and previous == 0 and value != 0:
+            self._trigger_event(ButtonEventType.PRESS_START)
+            self.async_write_ha_state()
+
+    @callback
+    def _availability_changed(self, available: bool) -> None:
+        if not available:
+            self._active = None  # the table after reconnecting is the state, not a press
+        super()._availability_changed(available)
+
+
+FACTORIES: dict[str, EntityFactory] = {"Pushbutton": single(LoxonePushbuttonEvent)}
+
+
+async def async_setup_platform(
+    coordinator: LoxoneCoordinator, async_add_entities: AddConfigEntryEntitiesCallback
+) -> None:
+    """Add an event entity per Pushbutton control."""
+    async_add_entities(build_entities(coordinator, FACTORIES))
