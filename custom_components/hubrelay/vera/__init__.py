@@ -11,12 +11,14 @@ from ..hub.coordinator import HubRelayConfigEntry
 from ..hub.system import HubSystem, platform_setups
 from ..hub.triggers import device_triggers
 from ..protocols.vera import VeraDimmer, VeraSwitch
-from . import binary_sensor, climate, cover, light, lock, scene, sensor, switch
+from . import binary_sensor, climate, cover, event, light, lock, scene, sensor, switch
 from .coordinator import VeraCoordinator
 from .diagnostics import vera_diagnostics
 from .flow import VeraOptionsFlow
 
-PLATFORMS = platform_setups(binary_sensor, climate, cover, light, lock, scene, sensor, switch)
+PLATFORMS = platform_setups(
+    binary_sensor, climate, cover, event, light, lock, scene, sensor, switch
+)
 
 
 async def async_setup_entry(hass: HomeAssistant, entry: HubRelayConfigEntry) -> None:

@@ -6,13 +6,11 @@ afterwards and checks that only that press arrived, since tables travel in order
 
 from __future__ import annotations
 
-import asyncio
-
 from homeassistant.components import automation
 from homeassistant.components.device_automation import DeviceAutomationType
-from homeassistant.components.event import ATTR_EVENT_TYPE, ATTR_EVENT_TYPES
-from homeassistant.const import EVENT_STATE_CHANGED, STATE_UNAVAILABLE, STATE_UNKNOWN
-from homeassistant.core import Event, HomeAssistant, ServiceCall, callback
+from homeassistant.components.event import ATTR_EVENT_TYPES
+from homeassistant.const import STATE_UNAVAILABLE, STATE_UNKNOWN
+from homeassistant.core import HomeAssistant, ServiceCall
 from homeassistant.helpers import entity_registry as er
 from homeassistant.setup import async_setup_component
 from pytest_homeassistant_custom_component.common import (
@@ -24,38 +22,11 @@ from custom_components.hubrelay.const import DOMAIN
 from custom_components.hubrelay.data import HubRelayConfigEntry
 from tests.simulators.miniserver import MiniserverSimulator
 
+from ..presses import Presses
 from .conftest import add_miniserver, state_uuid, wait_for_state
 
 EVENT = "event.garage_garage_door_button_button"
 ACTIVE = state_uuid("Garage door button", "active")
-
-
-class Presses:
-    """Every event the entity records, in order: (event type, timestamp)."""
-
-    def __init__(self, hass: HomeAssistant, entity_id: str = EVENT) -> None:
-        """Start recording."""
-        self.seen: list[tuple[str, str]] = []
-
-        @callback
-        def _changed(event: Event) -> None:
-            new = event.data["new_state"]
-            if event.data["entity_id"] != entity_id or new is None:
-                return
-            # A state that only comes back (after unavailable, or restored) is no new event.
-            if new.state not in (STATE_UNAVAILABLE, STATE_UNKNOWN) and new.state not in {
-                stamp for _, stamp in self.seen
-            }:
-                self.seen.append((new.attributes[ATTR_EVENT_TYPE], new.state))
-
-        hass.bus.async_listen(EVENT_STATE_CHANGED, _changed)
-
-    async def wait_for(self, hass: HomeAssistant, count: int) -> None:
-        """Wait (3 s at most) until `count` events arrived: presses travel over a real socket."""
-        async with asyncio.timeout(3.0):
-            while len(self.seen) < count:
-                await asyncio.sleep(0.01)
-        await hass.async_block_till_done()
 
 
 async def test_event_entity_beside_the_button(
@@ -75,39 +46,38 @@ async def test_event_entity_beside_the_button(
 async def test_a_tap_is_one_press(
     hass: HomeAssistant, miniserver: MiniserverSimulator, loxone_entry: HubRelayConfigEntry
 ) -> None:
-    presses = Presses(hass)
+    presses = Presses(hass, EVENT)
     await miniserver.press(ACTIVE)  # 1 and 0 in one value table
     await presses.wait_for(hass, 1)
     await miniserver.press(ACTIVE, hold=0.05)  # 1 and 0 in two tables
     await presses.wait_for(hass, 2)
-    assert [kind for kind, _ in presses.seen] == ["press_start", "press_start"]
+    assert presses.kinds() == [(EVENT, "press_start"), (EVENT, "press_start")]
 
 
 async def test_two_quick_presses_are_two_events_in_order(
     hass: HomeAssistant, miniserver: MiniserverSimulator, loxone_entry: HubRelayConfigEntry
 ) -> None:
-    presses = Presses(hass)
+    presses = Presses(hass, EVENT)
     miniserver.push_values([(ACTIVE, 1.0), (ACTIVE, 0.0), (ACTIVE, 1.0), (ACTIVE, 0.0)])
     await presses.wait_for(hass, 2)
-    first, second = (stamp for _, stamp in presses.seen)
-    assert first < second
+    assert presses.kinds() == [(EVENT, "press_start"), (EVENT, "press_start")]
 
 
 async def test_the_button_entity_still_sends_a_pulse_and_it_is_seen(
     hass: HomeAssistant, miniserver: MiniserverSimulator, loxone_entry: HubRelayConfigEntry
 ) -> None:
-    presses = Presses(hass)
+    presses = Presses(hass, EVENT)
     await hass.services.async_call(
         "button", "press", {"entity_id": "button.garage_garage_door_button"}, blocking=True
     )
     await presses.wait_for(hass, 1)
-    assert presses.seen[0][0] == "press_start"
+    assert presses.kinds() == [(EVENT, "press_start")]
 
 
 async def test_reconnect_invents_no_press(
     hass: HomeAssistant, miniserver: MiniserverSimulator, loxone_entry: HubRelayConfigEntry
 ) -> None:
-    presses = Presses(hass)
+    presses = Presses(hass, EVENT)
     await miniserver.stop()
     await wait_for_state(hass, EVENT, STATE_UNAVAILABLE)
     # Pressed while Home Assistant could not see it, and held when the session comes back:
@@ -125,7 +95,7 @@ async def test_restart_fires_nothing_and_keeps_the_last_press(
     hass: HomeAssistant, miniserver: MiniserverSimulator
 ) -> None:
     entry = await add_miniserver(hass, miniserver)
-    presses = Presses(hass)
+    presses = Presses(hass, EVENT)
     await miniserver.press(ACTIVE)
     await presses.wait_for(hass, 1)
     miniserver.set_value(ACTIVE, 1.0)  # held while the entry reloads
@@ -133,7 +103,7 @@ async def test_restart_fires_nothing_and_keeps_the_last_press(
     await hass.async_block_till_done()
     state = hass.states.get(EVENT)
     assert state is not None
-    assert state.state == presses.seen[0][1]
+    assert state.state in presses.stamps[EVENT]
     miniserver.set_value(ACTIVE, 0.0)
     await miniserver.press(ACTIVE)
     await presses.wait_for(hass, 2)
@@ -173,13 +143,13 @@ async def test_device_trigger_fires_once_per_press(
             }
         },
     )
-    presses = Presses(hass)
+    presses = Presses(hass, EVENT)
     await miniserver.press(ACTIVE)
     await presses.wait_for(hass, 1)
     await miniserver.stop()
     await wait_for_state(hass, EVENT, STATE_UNAVAILABLE)
     await miniserver.start()
-    await wait_for_state(hass, EVENT, presses.seen[0][1])
+    await wait_for_state(hass, EVENT, next(iter(presses.stamps[EVENT])))
     await miniserver.press(ACTIVE)
     await presses.wait_for(hass, 2)
     assert [call.data["type"] for call in calls] == ["press_start", "press_start"]
