@@ -12,6 +12,7 @@ from . import (
     binary_sensor,
     climate,
     cover,
+    event,
     light,
     lock,
     scene,
@@ -25,7 +26,7 @@ from .diagnostics import ezlo_diagnostics
 from .flow import EzloOptionsFlow
 
 PLATFORMS = platform_setups(
-    binary_sensor, climate, cover, light, lock, scene, select, sensor, switch, weather
+    binary_sensor, climate, cover, event, light, lock, scene, select, sensor, switch, weather
 )
 
 
