@@ -12,7 +12,7 @@ from homeassistant.components.event import ButtonEventType, EventDeviceClass, Ev
 from homeassistant.core import callback
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-from ..protocols.loxone import Control, StateValue
+from ..protocols.loxone import Control
 from .coordinator import LoxoneCoordinator
 from .entity import LoxoneEntity
 from .mapping import EntityFactory, build_entities, single
@@ -24,35 +24,25 @@ class LoxonePushbuttonEvent(LoxoneEntity, EventEntity):
     _attr_device_class = EventDeviceClass.BUTTON
     _attr_event_types = [ButtonEventType.PRESS_START]
     _attr_translation_key = "button"
+    state_names = ("active",)
 
     def __init__(self, coordinator: LoxoneCoordinator, control: Control) -> None:
         """One entity per Pushbutton, on the control's device."""
         super().__init__(coordinator, control, "press")
-        #: The last `active` value seen in this session; None until the session's first value.
+        #: The last `active` value of this session; None until the session's first value.
         self._active: float | None = None
 
-    async def async_added_to_hass(self) -> None:
-        """Take the cached value as the current state and follow `active`."""
-        await super().async_added_to_hass()
-        ref = self.control.states.get("active")
-        if isinstance(ref, str):
-            value = self.coordinator.state(ref)
-            self._active = value if isinstance(value, float) else None
-            self.async_on_remove(self.coordinator.subscribe(ref, self._active_event))
-
-    @callback
-    def _active_event(self, _uuid: bytes, value: StateValue) -> None:
-        if not isinstance(value, float):
-            return
-        previous, self._active = self._active, value
-        if previous is not None and previous == 0 and value != 0:
+    def _update_from_values(self) -> None:
+        previous, self._active = self._active, self.number("active")
+        if previous == 0 and self._active:
             self._trigger_event(ButtonEventType.PRESS_START)
-            self.async_write_ha_state()
 
     @callback
     def _availability_changed(self, available: bool) -> None:
         if not available:
-            self._active = None  # the table after reconnecting is the state, not a press
+            # The table after reconnecting is the current state, not a press.
+            self._active = None
+            self._values.pop("active", None)
         super()._availability_changed(available)
 
 

@@ -25,6 +25,7 @@ from ..presses import Presses
 from .conftest import EzloWorld, add_hub, item_id, wait_for
 
 BUTTON_1 = "event.living_room_hall_keypad_button_1"
+BUTTON_2 = "event.living_room_hall_keypad_button_2"
 BUTTON_3 = "event.living_room_hall_keypad_button_3"
 
 
@@ -155,3 +156,21 @@ async def test_device_trigger_fires_once_per_double_press(
     await world.hub.press_button(keypad(world), 1, presses=2)
     await presses.wait_for(hass, 3)
     assert [call.data["type"] for call in calls] == ["multi_press_2", "multi_press_2"]
+
+
+async def test_values_that_name_no_press_fire_nothing(
+    hass: HomeAssistant, world: EzloWorld
+) -> None:
+    world.hub.house.items[keypad(world)]["value"] = {"button_number": 0, "button_state": "released"}
+    entry = await add_hub(hass, world)
+    assert hass.states.get(BUTTON_1) is None  # no button named yet: no entity
+    presses = Presses(hass, BUTTON_1, BUTTON_2)
+    world.hub.set_item_value(keypad(world), "not a press")
+    world.hub.set_item_value(keypad(world), {"button_number": 1, "button_state": 7})
+    # A button that reports something unknown exists, but nothing happened to it.
+    world.hub.set_item_value(keypad(world), {"button_number": 2, "button_state": "wiggled"})
+    await world.hub.press_button(keypad(world), 2)
+    await presses.wait_for(hass, 1)
+    assert presses.kinds() == [(BUTTON_2, "multi_press_end")]
+    assert hass.states.get(BUTTON_1) is None
+    await hass.config_entries.async_unload(entry.entry_id)

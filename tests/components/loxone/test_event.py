@@ -7,17 +7,19 @@ afterwards and checks that only that press arrived, since tables travel in order
 from __future__ import annotations
 
 from homeassistant.components import automation
-from homeassistant.components.device_automation import DeviceAutomationType
+from homeassistant.components.device_automation import DeviceAutomationType, DeviceNotFound
 from homeassistant.components.event import ATTR_EVENT_TYPES
 from homeassistant.const import STATE_UNAVAILABLE, STATE_UNKNOWN
 from homeassistant.core import HomeAssistant, ServiceCall
 from homeassistant.helpers import entity_registry as er
 from homeassistant.setup import async_setup_component
+import pytest
 from pytest_homeassistant_custom_component.common import (
     async_get_device_automations,
     async_mock_service,
 )
 
+from custom_components.hubrelay import device_trigger
 from custom_components.hubrelay.const import DOMAIN
 from custom_components.hubrelay.data import HubRelayConfigEntry
 from tests.simulators.miniserver import MiniserverSimulator
@@ -161,3 +163,10 @@ async def test_devices_without_buttons_offer_no_triggers(
     hub = loxone_entry.runtime_data.hub_device_id
     triggers = await async_get_device_automations(hass, DeviceAutomationType.TRIGGER, hub)
     assert [t for t in triggers if t["domain"] == DOMAIN] == []
+
+
+async def test_an_unknown_device_has_no_triggers(
+    hass: HomeAssistant, loxone_entry: HubRelayConfigEntry
+) -> None:
+    with pytest.raises(DeviceNotFound):
+        await device_trigger.async_get_triggers(hass, "no-such-device")
