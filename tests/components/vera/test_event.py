@@ -135,3 +135,29 @@ async def test_device_trigger_fires_once_per_press_of_its_button(
     world.hub.press_scene_controller(CONTROLLER, 2, at=now + 1)
     await presses.wait_for(hass, 3)
     assert [call.data["type"] for call in calls] == ["press_start", "press_start"]
+
+
+async def test_a_button_beyond_num_buttons_gets_its_entity_with_its_first_press(
+    hass: HomeAssistant, world: VeraWorld
+) -> None:
+    entry = await add_vera(hass, world)
+    button_6 = "event.hall_hall_scene_controller_button_6"
+    assert hass.states.get(button_6) is None
+    presses = Presses(hass, button_6, *BUTTONS)
+    now = int(time.time())
+    world.hub.press_scene_controller(CONTROLLER, 6, at=now)
+    await presses.wait_for(hass, 1)
+    # Numbers past the last translated button are not buttons of their own.
+    world.hub.press_scene_controller(CONTROLLER, 11, at=now)
+    await wait_for(hass, LAST_SCENE, "11.0")
+    assert hass.states.get("event.hall_hall_scene_controller_button_11") is None
+    # Known from now on, also after a restart, which fires nothing.
+    assert await hass.config_entries.async_reload(entry.entry_id)
+    await hass.async_block_till_done()
+    state = hass.states.get(button_6)
+    assert state is not None
+    assert state.state in presses.stamps[button_6]
+    world.hub.press_scene_controller(CONTROLLER, 6, at=now + 1)
+    await presses.wait_for(hass, 2)
+    assert presses.kinds() == [(button_6, "press_start"), (button_6, "press_start")]
+    await hass.config_entries.async_unload(entry.entry_id)
