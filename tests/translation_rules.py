@@ -64,6 +64,10 @@ SCHEMA = vol.Schema(
         vol.Optional("exceptions"): {str: {vol.Required("message"): NON_EMPTY}},
         vol.Optional("issues"): {str: dict},
         vol.Optional("selector"): {str: {vol.Required("options"): STRINGS}},
+        vol.Optional("device_automation"): {
+            vol.Optional("trigger_type"): STRINGS,
+            vol.Optional("trigger_subtype"): STRINGS,
+        },
         vol.Optional("services"): {
             str: {
                 vol.Required("name"): NON_EMPTY,

@@ -341,6 +341,22 @@ class EzloHubSimulator(_Server):
             update["scale"] = item["scale"]
         self.broadcast("hub.item.updated", update)
 
+    async def press_button(
+        self, item_id: str, button: int, *, presses: int = 1, hold: float = 0.0
+    ) -> None:
+        """Press a keypad button as the hub reports it on its ``button_state`` item.
+
+        A series of `presses` taps is one ``press_N_time(s)`` broadcast once the series ends; a
+        hold is ``held_down``, then ``released`` `hold` seconds later.
+        """
+        if hold > 0:
+            self.set_item_value(item_id, {"button_number": button, "button_state": "held_down"})
+            await asyncio.sleep(hold)
+            self.set_item_value(item_id, {"button_number": button, "button_state": "released"})
+            return
+        state = "press_1_time" if presses == 1 else f"press_{presses}_times"
+        self.set_item_value(item_id, {"button_number": button, "button_state": state})
+
     def add_device(self, record: dict[str, Any], items: list[dict[str, Any]]) -> None:
         """Include a device: broadcast ``hub.device.added`` then ``hub.item.added`` per item."""
         self.house.devices[record["_id"]] = record

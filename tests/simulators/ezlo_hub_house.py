@@ -308,6 +308,14 @@ def demo_house(serial: str = DEFAULT_SERIAL, *, anonymous: bool = False) -> HubH
         thermostat, "thermostat_fan_state", "token", "idle_off", enum=["idle_off", "running_low"]
     )
 
+    keypad = house.add_device("Hall keypad", "keypad", "", "device", roomId=living)
+    house.add_item(
+        keypad,
+        "button_state",
+        "button_state",
+        {"button_number": 1, "button_state": "released"},
+    )
+
     blind = house.add_device(
         "Living blind", "window_cov", "window_cov", "shutter.roller", roomId=living
     )

@@ -262,6 +262,29 @@ class MiniserverSimulator:
         """Change a value state and push it to every client with status updates on."""
         self.store.set_value(uuid, value)
 
+    def push_values(self, events: list[tuple[str, float]]) -> None:
+        """Change value states and push them all in one value table, in order.
+
+        A Pushbutton press arrives this way from a real Miniserver: ``active`` 1 then 0 in one
+        table. The store keeps each state's last value for the tables of later sessions.
+        """
+        for uuid, value in events:
+            self.store.values[uuid] = value
+        for session in list(self._sessions):
+            session.push_values(events)
+
+    async def press(self, uuid: str, *, hold: float = 0.0) -> None:
+        """Press a pushbutton whose ``active`` state is `uuid` for `hold` seconds.
+
+        Without `hold` both edges go in one table, as a tap in the Loxone app does.
+        """
+        if hold <= 0:
+            self.push_values([(uuid, 1.0), (uuid, 0.0)])
+            return
+        self.set_value(uuid, 1.0)
+        await asyncio.sleep(hold)
+        self.set_value(uuid, 0.0)
+
     def set_text(self, uuid: str, text: str, icon: str | None = None) -> None:
         """Change a text state (and its icon UUID) and push it."""
         self.store.set_text(uuid, text, icon)

@@ -91,6 +91,11 @@ class Session:
         if self.binstatus:
             self._send_tables(kind, [uuid])
 
+    def push_values(self, events: list[tuple[str, float]]) -> None:
+        """Send several value events as one table."""
+        if self.binstatus:
+            self.send_message(Identifier.VALUE_TABLE, codec.value_table(events))
+
     def send_initial_tables(self) -> None:
         """The full value, text, daytimer and weather tables sent after enablebinstatusupdate."""
         for kind in ("value", "text", "daytimer", "weather"):

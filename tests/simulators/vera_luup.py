@@ -174,11 +174,13 @@ class VeraLuupSimulator:
         self.house.variables.setdefault(device_id, {})[service, variable] = value
         self._touch_device(device_id)
 
-    def press_scene_controller(self, device_id: int, scene_number: int) -> None:
-        """A button press on a scene controller."""
+    def press_scene_controller(
+        self, device_id: int, scene_number: int, at: int | None = None
+    ) -> None:
+        """A button press on a scene controller, at `at` (Unix seconds; default now)."""
         variables = self.house.variables.setdefault(device_id, {})
         variables[SCENE_CONTROLLER, "LastSceneID"] = str(scene_number)
-        variables[SCENE_CONTROLLER, "LastSceneTime"] = str(int(time.time()))
+        variables[SCENE_CONTROLLER, "LastSceneTime"] = str(int(time.time()) if at is None else at)
         self._touch_device(device_id)
 
     def add_device(self, record: dict[str, Any]) -> None:

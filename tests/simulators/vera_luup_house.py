@@ -187,7 +187,11 @@ def demo_house() -> HouseData:
             (COLOR, "SupportedColors"): "W,D,R,G,B",
             (COLOR, "CurrentColor"): "0=0,1=0,2=0,3=0,4=0",
         },
-        25: {(SCENE_CONTROLLER, "LastSceneID"): "", (SCENE_CONTROLLER, "LastSceneTime"): ""},
+        25: {
+            (SCENE_CONTROLLER, "LastSceneID"): "",
+            (SCENE_CONTROLLER, "LastSceneTime"): "",
+            (SCENE_CONTROLLER, "NumButtons"): "4",
+        },
     }
     return HouseData(
         serial="50012345",

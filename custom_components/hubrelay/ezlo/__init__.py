@@ -7,10 +7,12 @@ from homeassistant.core import HomeAssistant
 from ..const import SYSTEM_EZLO
 from ..hub.coordinator import HubRelayConfigEntry
 from ..hub.system import HubSystem, platform_setups
+from ..hub.triggers import device_triggers
 from . import (
     binary_sensor,
     climate,
     cover,
+    event,
     light,
     lock,
     scene,
@@ -24,7 +26,7 @@ from .diagnostics import ezlo_diagnostics
 from .flow import EzloOptionsFlow
 
 PLATFORMS = platform_setups(
-    binary_sensor, climate, cover, light, lock, scene, select, sensor, switch, weather
+    binary_sensor, climate, cover, event, light, lock, scene, select, sensor, switch, weather
 )
 
 
@@ -42,4 +44,5 @@ EZLO = HubSystem(
     options_flow=EzloOptionsFlow,
     reauth_step="ezlo_reauth",
     reconfigure_step="ezlo_reconfigure",
+    device_triggers=device_triggers,
 )

@@ -56,6 +56,8 @@ class HubSystem[CoordinatorT: HubCoordinator]:
     #: Config-flow step (method `async_step_<name>`) that starts a reauth / reconfigure.
     reauth_step: str
     reconfigure_step: str
+    #: List a device's triggers (its buttons' presses) for the automation editor.
+    device_triggers: Callable[[HomeAssistant, str], list[dict[str, Any]]]
     #: Clean up what the entry kept outside itself (tokens on the hub, cached files).
     async_remove_entry: Callable[[HomeAssistant, HubRelayConfigEntry], Awaitable[None]] = (
         _nothing_to_remove

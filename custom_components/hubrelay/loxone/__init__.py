@@ -13,6 +13,7 @@ from homeassistant.helpers.storage import Store
 from ..const import CONF_CLIENT_UUID, CONF_TOKEN, DOMAIN, SYSTEM_LOXONE
 from ..hub.coordinator import HubRelayConfigEntry
 from ..hub.system import HubSystem, platform_setups
+from ..hub.triggers import device_triggers
 from ..protocols.loxone import LoxoneError, MiniserverClient, Token
 from . import (
     alarm_control_panel,
@@ -20,6 +21,7 @@ from . import (
     button,
     climate,
     cover,
+    event,
     light,
     number,
     select,
@@ -48,6 +50,7 @@ PLATFORMS = platform_setups(
     button,
     climate,
     cover,
+    event,
     light,
     number,
     select,
@@ -127,4 +130,5 @@ LOXONE = HubSystem(
     async_remove_entry=async_remove_entry,
     setup_services=async_setup_services,
     repair_flow=repair_flow,
+    device_triggers=device_triggers,
 )

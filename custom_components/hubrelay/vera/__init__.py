@@ -9,13 +9,16 @@ from homeassistant.helpers import entity_registry as er
 from ..const import SYSTEM_VERA
 from ..hub.coordinator import HubRelayConfigEntry
 from ..hub.system import HubSystem, platform_setups
+from ..hub.triggers import device_triggers
 from ..protocols.vera import VeraDimmer, VeraSwitch
-from . import binary_sensor, climate, cover, light, lock, scene, sensor, switch
+from . import binary_sensor, climate, cover, event, light, lock, scene, sensor, switch
 from .coordinator import VeraCoordinator
 from .diagnostics import vera_diagnostics
 from .flow import VeraOptionsFlow
 
-PLATFORMS = platform_setups(binary_sensor, climate, cover, light, lock, scene, sensor, switch)
+PLATFORMS = platform_setups(
+    binary_sensor, climate, cover, event, light, lock, scene, sensor, switch
+)
 
 
 async def async_setup_entry(hass: HomeAssistant, entry: HubRelayConfigEntry) -> None:
@@ -50,4 +53,5 @@ VERA = HubSystem(
     options_flow=VeraOptionsFlow,
     reauth_step="vera_reauth",
     reconfigure_step="vera_reconfigure",
+    device_triggers=device_triggers,
 )

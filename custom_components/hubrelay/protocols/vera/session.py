@@ -109,6 +109,9 @@ class VeraSession:
         self._task: asyncio.Task[None] | None = None
         self._connected = False
         self._stale = False
+        #: Full loads so far (connect, reconnect, Luup reload): what a load reports is the
+        #: hub's current state, not something that just happened.
+        self.loads = 0
 
     @classmethod
     def local(
@@ -337,6 +340,7 @@ class VeraSession:
             raise VeraProtocolError("sdata answer lacks loadtime or dataversion")
         user_data = await client.user_data()
         self._details = user_data.devices
+        self.loads += 1
         self._notify(self._state.replace(sdata, user_data.variables))
         self._stale = False
 
