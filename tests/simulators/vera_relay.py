@@ -17,7 +17,7 @@ Public API::
     relay.url; relay.requests (paths, in order); relay.sessions_issued; await relay.stop()
     # fault knobs
     relay.revoke_sessions()          # every session token issued so far gets 401 from now on
-    relay.reject_next(count=1)       # the next N tunnel requests get 401 whatever their token
+    relay.reject_next(count=1, status=401)  # the next N tunnel requests get 401 (or 403)
     relay.tunnel_up = False          # the unit is offline: 500 ERROR:Tunnel not found
 """
 
@@ -52,7 +52,7 @@ class VeraRelaySimulator:
         self.sessions_issued = 0
         self.tunnel_up = True
         self._sessions: set[str] = set()
-        self._rejections = 0
+        self._rejections: list[int] = []
         self._runner: web.AppRunner | None = None
 
     @property
@@ -94,9 +94,9 @@ class VeraRelaySimulator:
         """Refuse every session token issued so far."""
         self._sessions.clear()
 
-    def reject_next(self, count: int = 1) -> None:
-        """Answer 401 to the next ``count`` tunnel requests."""
-        self._rejections += count
+    def reject_next(self, count: int = 1, status: int = 401) -> None:
+        """Answer ``status`` (401 or 403) to the next ``count`` tunnel requests."""
+        self._rejections.extend([status] * count)
 
     async def _session_token(self, request: web.Request) -> web.Response:
         self.requests.append(request.path)
@@ -112,8 +112,7 @@ class VeraRelaySimulator:
     async def _tunnel(self, request: web.Request) -> web.Response:
         self.requests.append(request.path)
         if self._rejections:
-            self._rejections -= 1
-            return web.Response(status=401, headers=INVALID_SESSION)
+            return web.Response(status=self._rejections.pop(0), headers=INVALID_SESSION)
         if request.headers.get("MMSSession", "") not in self._sessions:
             return web.Response(status=401, headers=INVALID_SESSION)
         if not self.tunnel_up or request.match_info["pk_device"] != self.hub.house.serial:

@@ -12,7 +12,7 @@ from typing import Protocol
 import aiohttp
 from yarl import URL
 
-from .errors import VeraAuthError, VeraConnectionError, VeraTimeoutError
+from .errors import VeraConnectionError, VeraTimeoutError
 
 
 class Transport(Protocol):
@@ -29,9 +29,11 @@ class Transport(Protocol):
 
 
 def raise_for_status(status: int, label: str) -> None:
-    """Map an HTTP error status of the hub or relay to our errors."""
-    if status in {401, 403}:
-        raise VeraAuthError(f"{label} refused the request (HTTP {status})")
+    """Map an HTTP error status of the hub or relay to our errors.
+
+    Never an auth error: the luup engine takes no credentials, and the relay's refusals have
+    already been retried with a new session by the time they get here.
+    """
     if status >= 400:
         raise VeraConnectionError(f"{label} answered HTTP {status}")
 
