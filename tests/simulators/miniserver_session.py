@@ -146,6 +146,9 @@ class Session:
             if self.sim.is_blocked():
                 _LOGGER.debug("client blocked after failed logins: closing with 4003")
                 self.close(CLOSE_BLOCKED)
+            elif (code := self.sim.take_new_connection_close()) is not None:
+                _LOGGER.debug("closing a new connection with %d (fault knob)", code)
+                self.close(code)
             else:
                 await self._receive_loop()
         finally:
@@ -220,7 +223,7 @@ class Session:
             if session_key
             else None
         )
-        if inner is None:
+        if inner is None or self.sim.take_decrypt_failure():
             self.send_answer(Answer(command, "", 401))
             return
         self._plain(command, inner, encrypted=True, answer_encrypted=full)

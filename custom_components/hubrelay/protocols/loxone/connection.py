@@ -23,7 +23,6 @@ from cryptography.hazmat.primitives.asymmetric.rsa import RSAPublicKey
 from .crypto import AesSession, CommandCipher, SaltState
 from .endpoint import Endpoint
 from .errors import (
-    LoxoneAuthenticationError,
     LoxoneBlockedError,
     LoxoneConnectionError,
     LoxoneError,
@@ -60,7 +59,10 @@ def closed_error(close_code: int | None, out_of_service: bool = False) -> Loxone
             "the Miniserver has no free event slot (4008)", close_code=close_code
         )
     if close_code == CLOSE_USER_DISABLED:
-        return LoxoneAuthenticationError("the Miniserver disabled this user (4006)")
+        # Not a refusal by itself: if the user stays disabled, the next login gets its 401.
+        return LoxoneConnectionError(
+            "the Miniserver disabled this user for now (4006)", close_code=close_code
+        )
     return LoxoneConnectionError(
         f"the Miniserver closed the connection (code {close_code})", close_code=close_code
     )

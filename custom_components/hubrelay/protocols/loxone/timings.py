@@ -29,7 +29,7 @@ class Timings:
     reconnect_jitter: float = 0.2
     """Random extra fraction added to each delay so many clients do not retry in step."""
     long_backoff: float = 300.0
-    """Delay after being blocked (4003), an update (4007) or no free event slot (4008)."""
+    """Delay after being blocked (4003), the user disabled (4006) or no free event slot (4008)."""
     out_of_service_delay: float = 30.0
     """Delay after the Miniserver announced it is out of service."""
     auth_retries: int = 1
