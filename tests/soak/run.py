@@ -4,7 +4,8 @@ Value events flow at a steady rate, Home Assistant sends commands at a steady ra
 WebSocket API, as the frontend does), and every second or so one fault from every
 simulator's knobs hits. After the run: every command reached its hub exactly once or failed with a
 clear error, every driven entity shows its hub's value, no entity is left unavailable, memory after
-warm-up stayed within a bound, and Home Assistant logged no unhandled exception or blocking call.
+warm-up stayed within a bound, Home Assistant logged no unhandled exception or blocking call, and
+no fault made it ask the user to sign in again (none of them refuses a credential).
 """
 
 from __future__ import annotations
@@ -145,6 +146,8 @@ class SoakReport:
     pings: list[float] = field(default_factory=list)
     settle_seconds: float | None = None
     log_counts: dict[str, int] = field(default_factory=dict)
+    #: Entries with a re-authentication flow at the end (no soak fault refuses a credential).
+    reauth_flows: list[str] = field(default_factory=list)
     failures: list[str] = field(default_factory=list)
     elapsed: float = 0.0
 
@@ -213,6 +216,7 @@ class SoakReport:
             )
         if self.settle_seconds is not None:
             lines.append(f"  settled (every entity equal to its hub) {self.settle_seconds:.2f} s")
+        lines.append(f"  re-authentication flows started: {len(self.reauth_flows)}")
         if self.log_counts:
             counts = ", ".join(f"{k}: {v}" for k, v in sorted(self.log_counts.items()))
             lines.append(f"  HubRelay log lines during the run: {counts}")
@@ -513,6 +517,18 @@ def scan_log(text: str, report: SoakReport) -> None:
     report.failures.extend(f"Home Assistant log: {line}" for line in problems[:20])
 
 
+async def reauth_flows(ws: HaWebSocket) -> list[str]:
+    """The entries Home Assistant asks the user to sign in to again (reauth flows in progress)."""
+    flows: list[dict[str, Any]] = (await ws.request({"type": "config_entries/flow/progress"}))[
+        "result"
+    ]
+    return sorted(
+        str(flow["context"].get("title_placeholders", {}).get("name") or flow["handler"])
+        for flow in flows
+        if flow.get("context", {}).get("source") == "reauth"
+    )
+
+
 def unavailable_entities(ws: HaWebSocket, registry: list[dict[str, Any]]) -> list[str]:
     """HubRelay entities that are unavailable (after settling, none should be)."""
     ours = {e["entity_id"] for e in registry if e.get("platform") == "hubrelay"}
@@ -564,6 +580,12 @@ async def _soak(
     registry = await ws.entity_registry()
     if unavailable := unavailable_entities(ws, registry):
         report.failures.append(f"unavailable after the run: {', '.join(unavailable)}")
+    report.reauth_flows = await reauth_flows(ws)
+    if report.reauth_flows:
+        report.failures.append(
+            "re-authentication asked for although no fault refused a credential: "
+            + ", ".join(report.reauth_flows)
+        )
     with hass.output.open(errors="replace") as output:
         output.seek(log_offset)
         log = output.read()

@@ -15,6 +15,7 @@ from typing import Any
 
 from tests.demo.stack import SimulatedHubs
 from tests.simulators.loxone_demo_house import DEMO_HOUSE
+from tests.simulators.mms_cloud import ROLES, MmsCloudSimulator
 
 #: How long a fault with a `restore` holds its knob (slow peers, hub offline, blocked).
 HOLD_SECONDS = 3.0
@@ -148,6 +149,9 @@ class LoxoneSystem(System):
             Fault("loxone: text that is no JSON", self._malformed("bad_json")),
             Fault("loxone: truncated value table", self._truncated),
             Fault("loxone: slow answers (1 s)", self._slow, self._fast),
+            Fault("loxone: closed with 4006 (user disabled)", self._closed(4006)),
+            Fault("loxone: closed with 4007 (update in progress)", self._closed(4007)),
+            Fault("loxone: closed with 4008 (event slots full)", self._closed(4008)),
         ]
 
     def _value_of(self, uuid: str) -> Callable[[], float]:
@@ -219,6 +223,12 @@ class LoxoneSystem(System):
     async def _truncated(self) -> None:
         self.ms.send_truncated_table()
 
+    def _closed(self, code: int) -> Callable[[], Awaitable[None]]:
+        async def inject() -> None:
+            await self.ms.close_connections(code)
+
+        return inject
+
     async def _slow(self) -> None:
         self.ms.response_delay = 1.0
 
@@ -267,6 +277,8 @@ class EzloSystem(System):
             Fault("ezlo: relay says already logged in", self._already_logged_in),
             Fault("ezlo: slow hub (1 s)", self._slow, self._fast),
             Fault("ezlo: malformed item broadcast", self._malformed_broadcast),
+            Fault("ezlo: cloud answers 503, relay dropped", self._cloud_errors, self._cloud_ok),
+            Fault("ezlo: cloud unreachable, relay dropped", self._cloud_down, self._cloud_ok),
         ]
 
     def _value_of(self, item: str) -> Callable[[], float]:
@@ -301,9 +313,23 @@ class EzloSystem(System):
         ]
 
     def restore_all(self) -> None:
-        """Answer at full speed, hub on the cloud."""
+        """Answer at full speed, hub and cloud reachable."""
         self.hub.response_delay = 0.0
         self.relay.reconnect_hub()
+        cloud_reachable(self.cloud)
+
+    async def _cloud_errors(self) -> None:
+        """Every MMS and Ezlo cloud server answers 503 while the relay session is re-made."""
+        self.cloud.errors.update(dict.fromkeys(ROLES, 503))
+        await self.relay.drop_connections()
+
+    async def _cloud_down(self) -> None:
+        """No cloud server answers at all (what a DNS failure looks like from the client)."""
+        self.cloud.down.update(ROLES)
+        await self.relay.drop_connections()
+
+    async def _cloud_ok(self) -> None:
+        cloud_reachable(self.cloud)
 
     async def _reboot(self) -> None:
         await self.hub.reboot(2.0)
@@ -420,6 +446,12 @@ class VeraSystem(System):
 
     async def _fast(self) -> None:
         self.vera.response_delay = 0.0
+
+
+def cloud_reachable(cloud: MmsCloudSimulator) -> None:
+    """Every cloud server answers again."""
+    cloud.errors.clear()
+    cloud.down.clear()
 
 
 def all_systems(hubs: SimulatedHubs) -> list[System]:
