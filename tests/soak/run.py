@@ -1,4 +1,4 @@
-"""The soak and chaos run: all three simulated hubs, a real Home Assistant, load and faults.
+"""The soak and chaos run: a simulated hub per connection mode, a real Home Assistant, faults.
 
 Value events flow at a steady rate, Home Assistant sends commands at a steady rate (through its
 WebSocket API, as the frontend does), and every second or so one fault from every
@@ -30,6 +30,14 @@ from tests.demo.stack import (
     HomeAssistantProcess,
     free_port,
     simulated_hubs,
+)
+from tests.soak.extra_hubs import (
+    EZLO_LOCAL_SERIAL,
+    VERA_RELAY_SERIAL,
+    add_ezlo_local,
+    add_vera_relay,
+    extra_hubs,
+    pointed_at_local,
 )
 from tests.soak.ha_client import CallOutcome, HaWebSocket
 from tests.soak.systems import HOLD_SECONDS, Fault, System, all_systems
@@ -93,10 +101,10 @@ class SoakSettings:
     loop_lag_bound: float = 5.0
     seed: int = 2026
 
-    def rate(self, system: str) -> float:
-        """Value events per second for `system`."""
+    def rate(self, kind: str) -> float:
+        """Value events per second for the hubs of one kind, shared by its connection modes."""
         rates = {"loxone": self.loxone_rate, "ezlo": self.ezlo_rate, "vera": self.vera_rate}
-        return rates[system]
+        return rates[kind]
 
 
 @dataclass(slots=True)
@@ -165,6 +173,12 @@ class SoakReport:
             return None
         return after[0], after[-1], after[-1] - after[0]
 
+    def rate(self, system: str) -> float:
+        """Value events per second of one system: its kind's rate, shared by its modes."""
+        kind = system.split()[0]
+        share = sum(1 for name in self.events if name.split()[0] == kind) or 1
+        return self.settings.rate(kind) / share
+
     def render(self) -> str:
         """The figures as the soak prints them."""
         lines = [f"soak: {self.elapsed:.0f} s of load and faults (seed {self.settings.seed})"]
@@ -172,7 +186,7 @@ class SoakReport:
             sent = self.sent.get(system, [])
             ok = sum(s.outcome.ok for s in sent)
             lines.append(
-                f"  {system:7} {count:7d} value events ({self.settings.rate(system):.0f}/s), "
+                f"  {system:10} {count:7d} value events ({self.rate(system):.0f}/s), "
                 f"{len(sent)} commands: {ok} ok ({self.skipped.get(system, 0)} of them skipped "
                 f"by Home Assistant while the entity was unavailable), {len(sent) - ok} refused "
                 f"with a clear error, {self.delivered.get(system, 0)} reached the hub"
@@ -183,8 +197,9 @@ class SoakReport:
             times = sorted(f.recovery for f in self.faults if f.system == system and f.recovery)
             if times:
                 lines.append(
-                    f"    {system:7} {len(times):3d} recovered: p50 {percentile(times, 50):.2f} s, "
-                    f"p99 {percentile(times, 99):.2f} s, max {times[-1]:.2f} s"
+                    f"    {system:10} {len(times):3d} recovered: "
+                    f"p50 {percentile(times, 50):.2f} s, p99 {percentile(times, 99):.2f} s, "
+                    f"max {times[-1]:.2f} s"
                 )
         kinds: dict[str, list[float]] = {}
         for fault in self.faults:
@@ -353,7 +368,8 @@ class Soak:
     async def _generate(self, system: System) -> None:
         tick = 0.05
         owed = 0.0
-        rate = self.settings.rate(system.name)
+        share = sum(1 for other in self.systems if other.kind == system.kind)
+        rate = self.settings.rate(system.kind) / share
         rng = random.Random(self.rng.random())
         while self._running():
             owed += rate * tick
@@ -540,11 +556,18 @@ def unavailable_entities(ws: HaWebSocket, registry: list[dict[str, Any]]) -> lis
 
 
 async def run_soak(settings: SoakSettings, workdir: Path) -> SoakReport:
-    """Start the simulators and Home Assistant, add the three hubs, soak, check, stop."""
-    async with simulated_hubs(generator_interval=None) as hubs:
-        systems = all_systems(hubs)
+    """Start the simulators and Home Assistant, add a hub per connection mode, soak, check."""
+    async with (
+        simulated_hubs(generator_interval=None) as hubs,
+        extra_hubs(hubs) as extra,
+    ):
+        systems = all_systems(hubs, extra)
         hass = HomeAssistantProcess(
-            workdir / "config", free_port(), hubs, timings=SOAK_TIMINGS, trace_memory=True
+            workdir / "config",
+            free_port(),
+            pointed_at_local(hubs, extra),
+            timings=SOAK_TIMINGS,
+            trace_memory=True,
         )
         try:
             await hass.start()
@@ -553,8 +576,11 @@ async def run_soak(settings: SoakSettings, workdir: Path) -> SoakReport:
                 token = await api.onboard(LOGIN_USERNAME, LOGIN_PASSWORD)
                 await api.remove_onboarding_extras()
                 await api.add_miniserver(hubs.miniserver)
+                # Relay before local and local before relay: the second of a kind gets "_2".
                 await api.add_ezlo("relay")
+                await add_ezlo_local(api, EZLO_LOCAL_SERIAL)
                 await api.add_vera_local(hubs.vera)
+                await add_vera_relay(api, VERA_RELAY_SERIAL)
                 ws = HaWebSocket(session, hass.base_url, token)
                 await ws.connect()
                 try:
