@@ -40,6 +40,7 @@ Public API::
     relay.fail_next("register", code, message, data)  # the next call of a method gets this error
     await relay.drop_connections()              # relay drop
     await relay.disconnect_hub()                # ezlostatechanged connected=false, then close
+    hub.black_hole() / relay.black_hole()       # open sockets go silent, never closed
     relay.reconnect_hub()                       # the hub is back on the cloud
 
 ``python -m tests.simulators.ezlo_hub --port 17000 [--relay-port N] [--recorded FILE]
@@ -68,6 +69,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.x509.oid import NameOID
 
+from tests.simulators.black_hole import BlackHole
 from tests.simulators.ezlo_hub_house import HubHouse, demo_house, formatted, recorded_house
 
 HUB_CIPHER = "AES256-SHA256"
@@ -157,18 +159,27 @@ class _Server:
         self.host = host
         self.port = port
         self.sockets: dict[web.WebSocketResponse, asyncio.Queue[str]] = {}
+        self.hole = BlackHole()
+        self._transports: dict[web.WebSocketResponse, asyncio.Transport | None] = {}
         self._runner: web.AppRunner | None = None
 
     def send(self, ws: web.WebSocketResponse, text: str) -> None:
         """Queue a frame; one writer per socket keeps answers and broadcasts in order."""
         outbox = self.sockets.get(ws)
-        if outbox is not None:
+        if outbox is not None and not self.hole.swallows(self._transports.get(ws)):
             outbox.put_nowait(text)
+
+    def black_hole(self) -> None:
+        """Every open socket stops answering without closing (no data, no close handshake);
+        sockets opened afterwards work."""
+        self.hole.swallow_open()
 
     async def _accept(self, request: web.Request) -> web.WebSocketResponse:
         ws = web.WebSocketResponse(autoping=True)
         await ws.prepare(request)
         self.sockets[ws] = asyncio.Queue()
+        self._transports[ws] = request.transport
+        self.hole.seen(request.transport)
         return ws
 
     async def _writer(self, ws: web.WebSocketResponse) -> None:
@@ -181,8 +192,12 @@ class _Server:
 
     async def _run_socket(self, ws: web.WebSocketResponse, on_text: Callable[[str], Any]) -> None:
         writer = asyncio.create_task(self._writer(ws))
+        transport = self._transports.get(ws)
         try:
             async for frame in ws:
+                if self.hole.swallows(transport):
+                    await self.hole.hold(transport)
+                    break
                 if frame.type is WSMsgType.TEXT:
                     await on_text(frame.data)
         finally:
@@ -190,6 +205,7 @@ class _Server:
             with contextlib.suppress(asyncio.CancelledError, ConnectionError):
                 await writer
             self.sockets.pop(ws, None)
+            self._transports.pop(ws, None)
 
     @property
     def url(self) -> str:
@@ -210,6 +226,7 @@ class _Server:
             await ws.close()
 
     async def stop(self) -> None:
+        self.hole.abort_silent()
         await self.drop_connections()
         if self._runner is not None:
             await self._runner.cleanup()

@@ -28,6 +28,7 @@ Public API (the contract with the client library's tests)::
         ...)] await ms.drop_connections(mid_table=False); await ms.restart()
         ms.set_out_of_service(5.0); ms.fail_next_auth(401); ms.block_after_failures = 3
         await ms.close_connections(4006); ms.close_new_connections(4006, count=2)
+        ms.black_hole()                           # open sockets go silent, never closed
         ms.fail_next_decrypt(1)
         ms.auth_timeout = 0.5; ms.send_malformed_frame(); ms.send_truncated_table()
         ms.estimated_headers = True; ms.response_delay = 0.2; ms.token_lifetime = 60.0
@@ -391,6 +392,12 @@ class MiniserverSimulator:
         for session in list(self._sessions):
             session.close(code)
         await self._wait_sessions_gone()
+
+    def black_hole(self) -> None:
+        """Every open WebSocket stops answering (no keepalive, no table, no close handshake)
+        without closing, as behind a dead route; new connections work."""
+        for session in self._sessions:
+            session.silent = True
 
     def close_new_connections(self, code: int, count: int = 1) -> None:
         """Close the next ``count`` new WebSockets with ``code`` as soon as they open."""

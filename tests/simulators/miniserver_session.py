@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Literal
 from aiohttp import WSMsgType, web
 
 from . import miniserver_codec as codec
+from .black_hole import hold
 from .miniserver_codec import Identifier
 from .miniserver_crypto import CryptoError, unwrap_session_key
 from .miniserver_protocol import Answer, Context
@@ -52,6 +53,8 @@ class Session:
         self.binstatus = False
         self.queue: asyncio.Queue[Frame] = asyncio.Queue()
         self.closed = asyncio.Event()
+        #: A black hole: nothing is sent or read any more, and the socket is never closed.
+        self.silent = False
 
     # -- outgoing ----------------------------------------------------------------------------------
     def send_message(self, identifier: Identifier, payload: bytes | str) -> None:
@@ -118,7 +121,7 @@ class Session:
                 self.send_message(Identifier.WEATHER_TABLE, codec.weather_table(weathers))
 
     def _put(self, frame: Frame) -> None:
-        if not self.closed.is_set():
+        if not self.closed.is_set() and not self.silent:
             self.queue.put_nowait(frame)
 
     async def writer(self) -> None:
@@ -177,6 +180,9 @@ class Session:
             except TimeoutError:
                 _LOGGER.debug("client silent for %.0f s: closing", self.sim.idle_timeout)
                 self.close(1001)
+                return
+            if self.silent:
+                await hold(self.request.transport)
                 return
             if message.type != WSMsgType.TEXT:
                 return

@@ -19,6 +19,7 @@ Public API::
     relay.revoke_sessions()          # every session token issued so far gets 401 from now on
     relay.reject_next(count=1, status=401)  # the next N tunnel requests get 401 (or 403)
     relay.tunnel_up = False          # the unit is offline: 500 ERROR:Tunnel not found
+    relay.black_hole()               # open connections go silent, never closed
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ import secrets
 
 from aiohttp import web
 
+from tests.simulators.black_hole import BlackHole
 from tests.simulators.vera_luup import VeraLuupSimulator
 
 INVALID_SESSION = {"WWW-Authenticate": 'MMSAuth error="invalid session"'}
@@ -53,6 +55,7 @@ class VeraRelaySimulator:
         self.tunnel_up = True
         self._sessions: set[str] = set()
         self._rejections: list[int] = []
+        self.hole = BlackHole()
         self._runner: web.AppRunner | None = None
 
     @property
@@ -79,6 +82,7 @@ class VeraRelaySimulator:
 
     async def stop(self) -> None:
         """Stop serving."""
+        self.hole.abort_silent()
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None
@@ -93,6 +97,10 @@ class VeraRelaySimulator:
     def revoke_sessions(self) -> None:
         """Refuse every session token issued so far."""
         self._sessions.clear()
+
+    def black_hole(self) -> None:
+        """Every connection open now stops answering without closing; new ones work."""
+        self.hole.swallow_open()
 
     def reject_next(self, count: int = 1, status: int = 401) -> None:
         """Answer ``status`` (401 or 403) to the next ``count`` tunnel requests."""
@@ -110,6 +118,13 @@ class VeraRelaySimulator:
         return web.Response(text=token, content_type="text/plain")
 
     async def _tunnel(self, request: web.Request) -> web.Response:
+        self.hole.seen(request.transport)
+        response = await self._tunnel_answer(request)
+        if self.hole.swallows(request.transport):
+            await self.hole.hold(request.transport)
+        return response
+
+    async def _tunnel_answer(self, request: web.Request) -> web.Response:
         self.requests.append(request.path)
         if self._rejections:
             return web.Response(status=self._rejections.pop(0), headers=INVALID_SESSION)

@@ -418,7 +418,7 @@ class EzloHubSession:
             try:
                 await channel.call("hub.room.list")
             except EzloTimeoutError as err:
-                await channel.close()
+                await channel.close(err)
                 return err
             except EzloError:
                 continue

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
+import contextlib
 from dataclasses import dataclass, field
 import logging
 import time
@@ -39,6 +40,9 @@ _LOGGER = logging.getLogger(__name__)
 
 SUBPROTOCOL = "remotecontrol"
 MAX_MESSAGE_SIZE = 64 * 1024 * 1024
+
+#: Seconds to wait for the close answer of a Miniserver that already let a keepalive time out.
+DEAD_PEER_CLOSE_GRACE = 0.5
 
 CLOSE_BLOCKED = 4003
 CLOSE_USER_DISABLED = 4006
@@ -175,8 +179,21 @@ class MiniserverConnection:
         """Close the socket and wait for the reader; pending commands fail with `reason`."""
         if self._reason is None:
             self._reason = reason or LoxoneConnectionError("connection closed by the client")
-        await self._ws.close()
+        await self._close_socket()
         await asyncio.shield(self._reader)
+
+    async def _close_socket(self) -> None:
+        """Close the WebSocket, not waiting long for the answer of a Miniserver that timed out.
+
+        Behind a dead route (a black hole) the close handshake goes unanswered like the
+        keepalive did, and waiting the command timeout for it would only delay the reconnect.
+        """
+        if not isinstance(self._reason, LoxoneTimeoutError):
+            await self._ws.close()
+            return
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(DEAD_PEER_CLOSE_GRACE):
+                await self._ws.close()
 
     # -- commands ------------------------------------------------------------------------------
     async def key_exchange(self, public_key: RSAPublicKey) -> None:
@@ -291,7 +308,7 @@ class MiniserverConnection:
                 self._reason = closed_error(ws.close_code, self._out_of_service)
             self._fail_waiters(self._reason)
             if not ws.closed:
-                await ws.close()
+                await self._close_socket()
 
     def _fail_waiters(self, reason: LoxoneError) -> None:
         pending, probe = self._pending, self._keepalive
