@@ -70,6 +70,9 @@ SOAK_TIMINGS: dict[str, Any] = {
         "backoff_max": 3.0,
     },
 }
+#: Seconds on top of a fault's detection bound for the reconnect itself (the largest reconnect
+#: delay above, 3 s) and for showing the change under load.
+BOUND_SLACK = 5.0
 #: Error codes of the WebSocket API that carry a message meant for the user.
 CLEAR_ERRORS = frozenset({"home_assistant_error", "service_validation_error"})
 #: Lines in Home Assistant's log that mean something went unhandled or blocked the loop.
@@ -133,6 +136,7 @@ class FaultRun:
     system: str
     name: str
     recovery: float | None
+    bound: float | None = None
 
 
 @dataclass(slots=True)
@@ -204,8 +208,13 @@ class SoakReport:
         kinds: dict[str, list[float]] = {}
         for fault in self.faults:
             kinds.setdefault(fault.name, []).append(fault.recovery or float("nan"))
+        bounds = {fault.name: fault.bound for fault in self.faults if fault.bound is not None}
         for name, times in sorted(kinds.items()):
-            lines.append(f"      {name}: {len(times)}x, median {statistics.median(times):.2f} s")
+            bound = f" (bound {bounds[name]:.0f} s)" if name in bounds else ""
+            lines.append(
+                f"      {name}: {len(times)}x, median {statistics.median(times):.2f} s, "
+                f"max {max(times):.2f} s{bound}"
+            )
         if growth := self.growth(self.hubrelay_memory):
             first, last, delta = growth
             lines.append(
@@ -438,7 +447,12 @@ class Soak:
                 f"{fault.name}: Home Assistant did not show a change made after it within "
                 f"{self.settings.recovery_timeout:.0f} s"
             )
-        return FaultRun(system.name, fault.name, recovery)
+        elif fault.bound is not None and recovery > fault.bound + BOUND_SLACK:
+            self.report.failures.append(
+                f"{fault.name}: noticed and recovered after {recovery:.1f} s, beyond its bound "
+                f"of {fault.bound:.0f} s (+{BOUND_SLACK:.0f} s to reconnect)"
+            )
+        return FaultRun(system.name, fault.name, recovery, fault.bound)
 
     def _shows(self, entity_id: str, value: float) -> Callable[[], bool]:
         def shown() -> bool:

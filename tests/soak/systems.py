@@ -28,13 +28,32 @@ HOLD_SECONDS = 3.0
 type Check = Callable[[dict[str, Any]], bool]
 
 
+#: Seconds a silent peer may go unnoticed with the soak's timings (tests/soak/run.py): the
+#: keepalive interval plus its timeout (Loxone, Ezlo), the long poll's hold plus the request
+#: timeout (Vera). All three are 5 + 5 s.
+SILENCE_BOUNDS = {"loxone": 10.0, "ezlo": 10.0, "vera": 10.0}
+
+
 @dataclass(frozen=True, slots=True)
 class Fault:
-    """One fault: inject it now; `restore` (if any) runs `HOLD_SECONDS` later."""
+    """One fault: inject it now; `restore` (if any) runs `HOLD_SECONDS` later.
+
+    `bound`: the seconds within which the client must notice it on its own (a black hole).
+    """
 
     name: str
     inject: Callable[[], Awaitable[None]]
     restore: Callable[[], Awaitable[None]] | None = None
+    bound: float | None = None
+
+
+def black_hole(name: str, kind: str, silence: Callable[[], None]) -> Fault:
+    """Open connections go silent (no data, no FIN): only the client's keepalive can tell."""
+
+    async def inject() -> None:
+        silence()
+
+    return Fault(f"{name}: silent black hole", inject, bound=SILENCE_BOUNDS[kind])
 
 
 @dataclass(frozen=True, slots=True)
@@ -162,6 +181,7 @@ class LoxoneSystem(System):
             Fault("loxone: closed with 4006 (user disabled)", self._closed(4006)),
             Fault("loxone: closed with 4007 (update in progress)", self._closed(4007)),
             Fault("loxone: closed with 4008 (event slots full)", self._closed(4008)),
+            black_hole("loxone", "loxone", ms.black_hole),
         ]
 
     def _value_of(self, uuid: str) -> Callable[[], float]:
@@ -292,6 +312,7 @@ class EzloSystem(System):
             Fault(f"{name}: hub reboot (2 s)", self._reboot),
             Fault(f"{name}: slow hub (1 s)", self._slow, self._fast),
             Fault(f"{name}: malformed item broadcast", self._malformed_broadcast),
+            black_hole(name, "ezlo", (relay or hub).black_hole),
         ]
         if relay is None:
             self.faults += [
@@ -453,6 +474,7 @@ class VeraSystem(System):
             Fault(f"{name}: HTTP 500 three times", self._errors),
             Fault(f"{name}: garbage answers twice", self._garbage),
             Fault(f"{name}: slow engine (1 s)", self._slow, self._fast),
+            black_hole(name, "vera", (relay or vera).black_hole),
         ]
         if relay is not None:
             self.faults += [
