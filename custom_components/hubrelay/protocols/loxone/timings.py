@@ -21,7 +21,8 @@ class Timings:
     keepalive_interval: float = 30.0
     """Seconds between keepalives; the Miniserver drops clients silent for 5 minutes."""
     keepalive_timeout: float = 15.0
-    """No keepalive answer (and no other data) for this long means the connection is dead."""
+    """No keepalive answer (and no other data) for this long means the connection is dead: a
+    Miniserver gone silent is left within `keepalive_interval` + this."""
     reconnect_min: float = 5.0
     """First reconnect delay; it doubles per failed attempt up to `reconnect_max`."""
     reconnect_max: float = 60.0
