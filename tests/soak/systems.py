@@ -40,7 +40,8 @@ SILENCE_BOUNDS = {"loxone": 10.0, "ezlo": 10.0, "vera": 15.0}
 class Fault:
     """One fault: inject it now; `restore` (if any) runs `HOLD_SECONDS` later.
 
-    `bound`: the seconds within which the client must notice it on its own (a black hole).
+    `bound`: the seconds within which the client should notice it on its own (a black hole);
+    the report compares the recovery with it.
     """
 
     name: str
