@@ -136,17 +136,24 @@ class MiniserverConnection:
         on_table: TableHandler,
         timings: Timings,
     ) -> Self:
-        """Open the WebSocket `/ws/rfc6455` with the `remotecontrol` subprotocol."""
+        """Open the WebSocket `/ws/rfc6455` with the `remotecontrol` subprotocol.
+
+        The handshake gets the command timeout, whatever the session's own default (aiohttp's is
+        5 minutes): a Miniserver that accepts the connection and stays silent is left in time.
+        """
         try:
-            ws = await session.ws_connect(
-                endpoint.websocket_url,
-                protocols=(SUBPROTOCOL,),
-                ssl=endpoint.ssl,
-                server_hostname=endpoint.server_hostname,
-                timeout=aiohttp.ClientWSTimeout(ws_receive=None, ws_close=timings.command_timeout),
-                max_msg_size=MAX_MESSAGE_SIZE,
-                autoping=True,
-            )
+            async with asyncio.timeout(timings.command_timeout):
+                ws = await session.ws_connect(
+                    endpoint.websocket_url,
+                    protocols=(SUBPROTOCOL,),
+                    ssl=endpoint.ssl,
+                    server_hostname=endpoint.server_hostname,
+                    timeout=aiohttp.ClientWSTimeout(
+                        ws_receive=None, ws_close=timings.command_timeout
+                    ),
+                    max_msg_size=MAX_MESSAGE_SIZE,
+                    autoping=True,
+                )
         except aiohttp.WSServerHandshakeError as err:
             if err.status == 503:
                 raise LoxoneOutOfServiceError("the Miniserver is not in service (503)") from err
