@@ -15,9 +15,10 @@ broadcasts a partial ``hub.device.updated``.
 ``loginUserMios`` (``MMSAuth``/``MMSAuthSig`` checked by ``identity_check``, e.g. the MMS cloud
 simulator's validator; a refused identity gets ``nma.user.badloginorpassword``, a second login on a
 connection ``user.login.alreadylogged``), ``register {serial}`` answered with method ``registered``
-(``nma.ezlo.notconnected`` while the hub is off the cloud or rebooting), then every other request
-is run by the hub and answered with ``"api": "1.0"`` and a ``sender`` object; hub broadcasts are
-forwarded to registered relay clients.
+(while the hub is off the cloud or rebooting: ``offline_error``, by default what a real relay sends,
+``register.device.offline`` "Controller is offline"), then every other request is run by the hub
+and answered with ``"api": "1.0"`` and a ``sender`` object; hub broadcasts are forwarded to
+registered relay clients.
 
 Public API::
 
@@ -36,8 +37,11 @@ Public API::
     relay = NmaRelaySimulator(hub, identity_check=lambda auth, sig: ..., port=0)
     await relay.start(); relay.url; relay.logins; await relay.stop()
     relay.answer_already_logged_in = True       # first loginUserMios gets "already logged in"
+    relay.offline_error = NMA_NOT_CONNECTED     # register's answer while the hub is off the cloud
+    relay.fail_next("register", code, message, data)  # the next call of a method gets this error
     await relay.drop_connections()              # relay drop
     await relay.disconnect_hub()                # ezlostatechanged connected=false, then close
+    hub.black_hole() / relay.black_hole()       # open sockets go silent, never closed
     relay.reconnect_hub()                       # the hub is back on the cloud
 
 ``python -m tests.simulators.ezlo_hub --port 17000 [--relay-port N] [--recorded FILE]
@@ -66,6 +70,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.x509.oid import NameOID
 
+from tests.simulators.black_hole import BlackHole
 from tests.simulators.ezlo_hub_house import HubHouse, demo_house, formatted, recorded_house
 
 HUB_CIPHER = "AES256-SHA256"
@@ -81,6 +86,18 @@ class RpcFaultError(Exception):
 
 
 _NOT_LOGGED = {"code": -32500, "message": "User not logged", "data": "nma.user.notlogged"}
+#: What a real relay answers ``register`` while the hub is off the cloud (issue 20).
+CONTROLLER_OFFLINE = {
+    "code": -32500,
+    "message": "Controller is offline",
+    "data": "register.device.offline",
+}
+#: The same state as Ezlo's public NMA error list names it.
+NMA_NOT_CONNECTED = {
+    "code": -32500,
+    "message": "Hub not connected",
+    "data": "nma.ezlo.notconnected",
+}
 UNKNOWN_METHOD = RpcFaultError(-32602, "Unknown method", "rpc.method.notfound")
 NOT_LOGGED_IN = RpcFaultError(-32600, "Bad request", "rpc.params.notfound")
 
@@ -152,18 +169,27 @@ class _Server:
         self.host = host
         self.port = port
         self.sockets: dict[web.WebSocketResponse, asyncio.Queue[str]] = {}
+        self.hole = BlackHole()
+        self._transports: dict[web.WebSocketResponse, asyncio.Transport | None] = {}
         self._runner: web.AppRunner | None = None
 
     def send(self, ws: web.WebSocketResponse, text: str) -> None:
         """Queue a frame; one writer per socket keeps answers and broadcasts in order."""
         outbox = self.sockets.get(ws)
-        if outbox is not None:
+        if outbox is not None and not self.hole.swallows(self._transports.get(ws)):
             outbox.put_nowait(text)
+
+    def black_hole(self) -> None:
+        """Every open socket stops answering without closing (no data, no close handshake);
+        sockets opened afterwards work."""
+        self.hole.swallow_open()
 
     async def _accept(self, request: web.Request) -> web.WebSocketResponse:
         ws = web.WebSocketResponse(autoping=True)
         await ws.prepare(request)
         self.sockets[ws] = asyncio.Queue()
+        self._transports[ws] = request.transport
+        self.hole.seen(request.transport)
         return ws
 
     async def _writer(self, ws: web.WebSocketResponse) -> None:
@@ -176,8 +202,12 @@ class _Server:
 
     async def _run_socket(self, ws: web.WebSocketResponse, on_text: Callable[[str], Any]) -> None:
         writer = asyncio.create_task(self._writer(ws))
+        transport = self._transports.get(ws)
         try:
             async for frame in ws:
+                if self.hole.swallows(transport):
+                    await self.hole.hold(transport)
+                    break
                 if frame.type is WSMsgType.TEXT:
                     await on_text(frame.data)
         finally:
@@ -185,6 +215,7 @@ class _Server:
             with contextlib.suppress(asyncio.CancelledError, ConnectionError):
                 await writer
             self.sockets.pop(ws, None)
+            self._transports.pop(ws, None)
 
     @property
     def url(self) -> str:
@@ -205,6 +236,7 @@ class _Server:
             await ws.close()
 
     async def stop(self) -> None:
+        self.hole.abort_silent()
         await self.drop_connections()
         if self._runner is not None:
             await self._runner.cleanup()
@@ -572,7 +604,9 @@ class NmaRelaySimulator(_Server):
         self.identity_check = identity_check
         self.answer_already_logged_in = False
         self.hub_on_cloud = True
+        self.offline_error: dict[str, Any] = dict(CONTROLLER_OFFLINE)
         self.logins: list[bool] = []
+        self._forced: dict[str, list[dict[str, Any]]] = {}
 
     @property
     def cert_pem(self) -> bytes:
@@ -609,6 +643,11 @@ class NmaRelaySimulator(_Server):
         """The hub is connected to the cloud again."""
         self.hub_on_cloud = True
 
+    def fail_next(self, method: str, code: int, message: str, data: str | None) -> None:
+        """Answer the next ``method`` call (``loginUserMios``, ``register``) with this error."""
+        error = {"code": code, "message": message, "data": data}
+        self._forced.setdefault(method, []).append(error)
+
     async def _handle(self, request: web.Request) -> web.StreamResponse:
         ws = await self._accept(request)
         logged_in = False
@@ -622,7 +661,12 @@ class NmaRelaySimulator(_Server):
             if not isinstance(message, dict):
                 return
             method = message.get("method")
-            if method == "loginUserMios":
+            forced = self._forced.get(str(method))
+            if forced:
+                if method == "loginUserMios":
+                    self.logins.append(False)
+                answer = _answer(message, {}, forced.pop(0))
+            elif method == "loginUserMios":
                 answer, logged_in = self._login(message, logged_in)
             elif method == "register":
                 answer = self._register(message, ws, logged_in=logged_in)
@@ -680,11 +724,7 @@ class NmaRelaySimulator(_Server):
         elif str(params.get("serial")) != self.hub.house.serial:
             error = {"code": -32500, "message": "Hub not found", "data": "nma.ezlo.notfound"}
         elif not self.hub_on_cloud or self.hub.rebooting:
-            error = {
-                "code": -32500,
-                "message": "Hub not connected",
-                "data": "nma.ezlo.notconnected",
-            }
+            error = self.offline_error
         else:
             self.hub.relay_clients[ws] = functools.partial(self.send, ws)
             return {"id": message.get("id"), "method": "registered", "error": None, "result": {}}

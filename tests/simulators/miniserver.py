@@ -29,6 +29,9 @@ Public API (the contract with the client library's tests)::
         ms.tokens                                 # TokenStore: .issued -> [Token(valid, killed,
         ...)] await ms.drop_connections(mid_table=False); await ms.restart()
         ms.set_out_of_service(5.0); ms.fail_next_auth(401); ms.block_after_failures = 3
+        await ms.close_connections(4006); ms.close_new_connections(4006, count=2)
+        ms.black_hole()                           # open sockets go silent, never closed
+        ms.fail_next_decrypt(1)
         ms.auth_timeout = 0.5; ms.send_malformed_frame(); ms.send_truncated_table()
         ms.estimated_headers = True; ms.response_delay = 0.2; ms.token_lifetime = 60.0
         ms.event_slots = False; ms.enable_generator(1.0)
@@ -170,6 +173,8 @@ class MiniserverSimulator:
         self.failed_auths = 0
         self._blocked_until = 0.0
         self._forced_auth_codes: list[int] = []
+        self._decrypt_failures = 0
+        self._new_connection_closes: list[int] = []
         self._out_of_service_until = 0.0
         # runtime
         self._actions = self._index_actions(structure)
@@ -358,6 +363,18 @@ class MiniserverSimulator:
         """Make the next token request or authwithtoken fail with ``code`` (e.g. 401 or 400)."""
         self._forced_auth_codes.append(code)
 
+    def fail_next_decrypt(self, count: int = 1) -> None:
+        """The next ``count`` encrypted WebSocket commands cannot be decrypted: 401, as the seed
+        says for an invalid key or an unexpected salt change (not a refused credential)."""
+        self._decrypt_failures += count
+
+    def take_decrypt_failure(self) -> bool:
+        """Consume one failure queued by :meth:`fail_next_decrypt`."""
+        if not self._decrypt_failures:
+            return False
+        self._decrypt_failures -= 1
+        return True
+
     def take_forced_auth_failure(self) -> int | None:
         """Consume a code queued by :meth:`fail_next_auth`."""
         return self._forced_auth_codes.pop(0) if self._forced_auth_codes else None
@@ -395,6 +412,27 @@ class MiniserverSimulator:
             else:
                 session.abort()
         await self._wait_sessions_gone()
+
+    async def close_connections(self, code: int) -> None:
+        """Close every WebSocket with a Loxone close code (4004/4005 a user changed, 4006 user
+        disabled, 4007 update in progress, 4008 no event slot) and wait until they are gone."""
+        for session in list(self._sessions):
+            session.close(code)
+        await self._wait_sessions_gone()
+
+    def black_hole(self) -> None:
+        """Every open WebSocket stops answering (no keepalive, no table, no close handshake)
+        without closing, as behind a dead route; new connections work."""
+        for session in self._sessions:
+            session.silent = True
+
+    def close_new_connections(self, code: int, count: int = 1) -> None:
+        """Close the next ``count`` new WebSockets with ``code`` as soon as they open."""
+        self._new_connection_closes.extend([code] * count)
+
+    def take_new_connection_close(self) -> int | None:
+        """Consume a close code queued by :meth:`close_new_connections`."""
+        return self._new_connection_closes.pop(0) if self._new_connection_closes else None
 
     def set_out_of_service(self, seconds: float) -> None:
         """Send the out-of-service header and close; refuse connections (503) for ``seconds``."""

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Literal
 from aiohttp import WSMsgType, web
 
 from . import miniserver_codec as codec
+from .black_hole import hold
 from .miniserver_codec import Identifier
 from .miniserver_crypto import CryptoError, unwrap_session_key
 from .miniserver_protocol import Answer, Context
@@ -52,6 +53,8 @@ class Session:
         self.binstatus = False
         self.queue: asyncio.Queue[Frame] = asyncio.Queue()
         self.closed = asyncio.Event()
+        #: A black hole: nothing is sent or read any more, and the socket is never closed.
+        self.silent = False
 
     # -- outgoing ----------------------------------------------------------------------------------
     def send_message(self, identifier: Identifier, payload: bytes | str) -> None:
@@ -123,7 +126,7 @@ class Session:
                 self.send_message(Identifier.WEATHER_TABLE, codec.weather_table(weathers))
 
     def _put(self, frame: Frame) -> None:
-        if not self.closed.is_set():
+        if not self.closed.is_set() and not self.silent:
             self.queue.put_nowait(frame)
 
     async def writer(self) -> None:
@@ -151,6 +154,9 @@ class Session:
             if self.sim.is_blocked():
                 _LOGGER.debug("client blocked after failed logins: closing with 4003")
                 self.close(CLOSE_BLOCKED)
+            elif (code := self.sim.take_new_connection_close()) is not None:
+                _LOGGER.debug("closing a new connection with %d (fault knob)", code)
+                self.close(code)
             else:
                 await self._receive_loop()
         finally:
@@ -179,6 +185,9 @@ class Session:
             except TimeoutError:
                 _LOGGER.debug("client silent for %.0f s: closing", self.sim.idle_timeout)
                 self.close(1001)
+                return
+            if self.silent:
+                await hold(self.request.transport)
                 return
             if message.type != WSMsgType.TEXT:
                 return
@@ -228,7 +237,7 @@ class Session:
             if session_key
             else None
         )
-        if inner is None:
+        if inner is None or self.sim.take_decrypt_failure():
             self.send_answer(Answer(command, "", 401))
             return
         self._plain(command, inner, encrypted=True, answer_encrypted=full)

@@ -33,6 +33,7 @@ Public API::
     hub.fail_next(status, body="", count=1)         # the next N requests get this HTTP answer
     hub.response_delay = 0.5                        # seconds before every answer (slow hub)
     hub.direct_enabled = False / hub.proxied_enabled = False   # 404 on that URL form
+    hub.black_hole()                                # open connections go silent, never closed
 
 ``python -m tests.simulators.vera_luup --port 3480 [--sdata FILE]`` runs it alone until Ctrl-C.
 ``tests.simulators.vera_relay.VeraRelaySimulator`` puts it behind a simulated MMS relay.
@@ -53,6 +54,7 @@ from typing import Any
 
 from aiohttp import web
 
+from tests.simulators.black_hole import BlackHole
 from tests.simulators.vera_luup_house import (
     COLOR,
     DEVICE_TYPES,
@@ -117,6 +119,7 @@ class VeraLuupSimulator:
         self._failures: list[tuple[int, str]] = []
         self._jobs = itertools.count(1)
         self._closing = asyncio.Event()
+        self.hole = BlackHole()
         self._runner: web.AppRunner | None = None
 
     # --- lifecycle -------------------------------------------------------------------------------
@@ -151,6 +154,7 @@ class VeraLuupSimulator:
         """Release held long polls and stop serving."""
         self._closing.set()
         self._wake()
+        self.hole.abort_silent()
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None
@@ -218,9 +222,17 @@ class VeraLuupSimulator:
         return await self._respond(request)
 
     async def _respond(self, request: web.Request) -> web.Response:
+        self.hole.seen(request.transport)
         status, body = await self.answer(dict(request.query))
+        if self.hole.swallows(request.transport):
+            await self.hole.hold(request.transport)
         content_type = "application/json" if body.startswith("{") else "text/plain"
         return web.Response(status=status, text=body, content_type=content_type)
+
+    def black_hole(self) -> None:
+        """Every connection open now (a held long poll too) stops answering without closing;
+        connections opened afterwards work."""
+        self.hole.swallow_open()
 
     async def answer(self, params: Mapping[str, str]) -> tuple[int, str]:
         """Run one ``data_request`` and return HTTP status and body."""

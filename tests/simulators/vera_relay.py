@@ -17,8 +17,9 @@ Public API::
     relay.url; relay.requests (paths, in order); relay.sessions_issued; await relay.stop()
     # fault knobs
     relay.revoke_sessions()          # every session token issued so far gets 401 from now on
-    relay.reject_next(count=1)       # the next N tunnel requests get 401 whatever their token
+    relay.reject_next(count=1, status=401)  # the next N tunnel requests get 401 (or 403)
     relay.tunnel_up = False          # the unit is offline: 500 ERROR:Tunnel not found
+    relay.black_hole()               # open connections go silent, never closed
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ import secrets
 
 from aiohttp import web
 
+from tests.simulators.black_hole import BlackHole
 from tests.simulators.vera_luup import VeraLuupSimulator
 
 INVALID_SESSION = {"WWW-Authenticate": 'MMSAuth error="invalid session"'}
@@ -52,7 +54,8 @@ class VeraRelaySimulator:
         self.sessions_issued = 0
         self.tunnel_up = True
         self._sessions: set[str] = set()
-        self._rejections = 0
+        self._rejections: list[int] = []
+        self.hole = BlackHole()
         self._runner: web.AppRunner | None = None
 
     @property
@@ -79,6 +82,7 @@ class VeraRelaySimulator:
 
     async def stop(self) -> None:
         """Stop serving."""
+        self.hole.abort_silent()
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None
@@ -94,9 +98,13 @@ class VeraRelaySimulator:
         """Refuse every session token issued so far."""
         self._sessions.clear()
 
-    def reject_next(self, count: int = 1) -> None:
-        """Answer 401 to the next ``count`` tunnel requests."""
-        self._rejections += count
+    def black_hole(self) -> None:
+        """Every connection open now stops answering without closing; new ones work."""
+        self.hole.swallow_open()
+
+    def reject_next(self, count: int = 1, status: int = 401) -> None:
+        """Answer ``status`` (401 or 403) to the next ``count`` tunnel requests."""
+        self._rejections.extend([status] * count)
 
     async def _session_token(self, request: web.Request) -> web.Response:
         self.requests.append(request.path)
@@ -110,10 +118,16 @@ class VeraRelaySimulator:
         return web.Response(text=token, content_type="text/plain")
 
     async def _tunnel(self, request: web.Request) -> web.Response:
+        self.hole.seen(request.transport)
+        response = await self._tunnel_answer(request)
+        if self.hole.swallows(request.transport):
+            await self.hole.hold(request.transport)
+        return response
+
+    async def _tunnel_answer(self, request: web.Request) -> web.Response:
         self.requests.append(request.path)
         if self._rejections:
-            self._rejections -= 1
-            return web.Response(status=401, headers=INVALID_SESSION)
+            return web.Response(status=self._rejections.pop(0), headers=INVALID_SESSION)
         if request.headers.get("MMSSession", "") not in self._sessions:
             return web.Response(status=401, headers=INVALID_SESSION)
         if not self.tunnel_up or request.match_info["pk_device"] != self.hub.house.serial:

@@ -11,10 +11,16 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 import random
+import secrets
 from typing import Any
 
 from tests.demo.stack import SimulatedHubs
+from tests.simulators.ezlo_hub import EzloHubSimulator, NmaRelaySimulator
 from tests.simulators.loxone_demo_house import DEMO_HOUSE
+from tests.simulators.mms_cloud import ROLES, MmsCloudSimulator
+from tests.simulators.vera_luup import VeraLuupSimulator
+from tests.simulators.vera_relay import VeraRelaySimulator
+from tests.soak.extra_hubs import ExtraHubs
 
 #: How long a fault with a `restore` holds its knob (slow peers, hub offline, blocked).
 HOLD_SECONDS = 3.0
@@ -22,13 +28,35 @@ HOLD_SECONDS = 3.0
 type Check = Callable[[dict[str, Any]], bool]
 
 
+#: Seconds a silent peer may hold a session up with the soak's timings (tests/soak/run.py): the
+#: keepalive interval plus its timeout (Loxone, Ezlo: 5 + 5 s); for Vera the long poll's hold
+#: plus the request timeout (5 + 5 s), plus one more request timeout (5 s) for the idle
+#: kept-alive HTTP connection that went silent with it, which the next request may pick from
+#: Home Assistant's shared connection pool.
+SILENCE_BOUNDS = {"loxone": 10.0, "ezlo": 10.0, "vera": 15.0}
+
+
 @dataclass(frozen=True, slots=True)
 class Fault:
-    """One fault: inject it now; `restore` (if any) runs `HOLD_SECONDS` later."""
+    """One fault: inject it now; `restore` (if any) runs `HOLD_SECONDS` later.
+
+    `bound`: the seconds within which the client should notice it on its own (a black hole);
+    the report compares the recovery with it.
+    """
 
     name: str
     inject: Callable[[], Awaitable[None]]
     restore: Callable[[], Awaitable[None]] | None = None
+    bound: float | None = None
+
+
+def black_hole(name: str, kind: str, silence: Callable[[], None]) -> Fault:
+    """Open connections go silent (no data, no FIN): only the client's keepalive can tell."""
+
+    async def inject() -> None:
+        silence()
+
+    return Fault(f"{name}: silent black hole", inject, bound=SILENCE_BOUNDS[kind])
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,7 +71,7 @@ class Command:
 
 @dataclass
 class System:
-    """The common shape; the three subclasses fill it from their simulators."""
+    """The common shape; the subclasses fill it from their simulators."""
 
     name: str
     marker_entity: str
@@ -52,6 +80,11 @@ class System:
     truths: dict[str, Check] = field(default_factory=dict)
     faults: list[Fault] = field(default_factory=list)
     events: int = 0
+
+    @property
+    def kind(self) -> str:
+        """The hub system ("loxone", "ezlo", "vera"), whatever the connection mode."""
+        return self.name.split()[0]
 
     def generate(self, rng: random.Random, count: int) -> None:
         """Change `count` values on the hub, as devices reporting would."""
@@ -148,6 +181,10 @@ class LoxoneSystem(System):
             Fault("loxone: text that is no JSON", self._malformed("bad_json")),
             Fault("loxone: truncated value table", self._truncated),
             Fault("loxone: slow answers (1 s)", self._slow, self._fast),
+            Fault("loxone: closed with 4006 (user disabled)", self._closed(4006)),
+            Fault("loxone: closed with 4007 (update in progress)", self._closed(4007)),
+            Fault("loxone: closed with 4008 (event slots full)", self._closed(4008)),
+            black_hole("loxone", "loxone", ms.black_hole),
         ]
 
     def _value_of(self, uuid: str) -> Callable[[], float]:
@@ -219,6 +256,12 @@ class LoxoneSystem(System):
     async def _truncated(self) -> None:
         self.ms.send_truncated_table()
 
+    def _closed(self, code: int) -> Callable[[], Awaitable[None]]:
+        async def inject() -> None:
+            await self.ms.close_connections(code)
+
+        return inject
+
     async def _slow(self) -> None:
         self.ms.response_delay = 1.0
 
@@ -227,7 +270,7 @@ class LoxoneSystem(System):
 
 
 class EzloSystem(System):
-    """The Ezlo demo hub through the NMA relay: sensor items change, the ceiling dimmer is set."""
+    """An Ezlo demo hub, locally or through the NMA relay: items change, the dimmer is set."""
 
     GENERATED = {
         "sensor.kitchen_multisensor_temperature": ("Multisensor", "temp"),
@@ -235,19 +278,28 @@ class EzloSystem(System):
         "sensor.kitchen_energy_meter_power": ("Energy meter", "electric_meter_watt"),
     }
 
-    def __init__(self, hubs: SimulatedHubs) -> None:
-        """Drive `hubs.ezlo_hub` behind `hubs.ezlo_relay` and `hubs.cloud`."""
+    def __init__(
+        self,
+        name: str,
+        hub: EzloHubSimulator,
+        cloud: MmsCloudSimulator,
+        relay: NmaRelaySimulator | None = None,
+        *,
+        suffix: str = "",
+    ) -> None:
+        """Drive `hub`, through `relay` when given (else on the LAN); `suffix` ends entity ids."""
         super().__init__(
-            "ezlo",
-            marker_entity="sensor.kitchen_multisensor_illuminance",
-            command_entity="light.living_room_ceiling_dimmer",
+            name,
+            marker_entity=f"sensor.kitchen_multisensor_illuminance{suffix}",
+            command_entity=f"light.living_room_ceiling_dimmer{suffix}",
         )
-        self.hub = hub = hubs.ezlo_hub
-        self.relay = relay = hubs.ezlo_relay
-        self.cloud = hubs.cloud
+        self.hub = hub
+        self.relay = relay
+        self.cloud = cloud
         house = hub.house
         self._generated = {
-            entity: house.item_by_name(*names)["_id"] for entity, names in self.GENERATED.items()
+            entity + suffix: house.item_by_name(*names)["_id"]
+            for entity, names in self.GENERATED.items()
         }
         self._marker = house.item_by_name("Multisensor", "lux")["_id"]
         self._dimmer = house.item_by_name("Ceiling dimmer", "dimmer")["_id"]
@@ -259,14 +311,31 @@ class EzloSystem(System):
 
         self.truths[self.command_entity] = dimmer_shown
         self.faults = [
-            Fault("ezlo: relay connection dropped", relay.drop_connections),
-            Fault("ezlo: hub sockets dropped", hub.drop_connections),
-            Fault("ezlo: hub reboot (2 s)", self._reboot),
-            Fault("ezlo: hub offline on the cloud (2 s)", self._offline, self._online),
-            Fault("ezlo: cloud identity expired, relay dropped", self._identity_expired),
-            Fault("ezlo: relay says already logged in", self._already_logged_in),
-            Fault("ezlo: slow hub (1 s)", self._slow, self._fast),
-            Fault("ezlo: malformed item broadcast", self._malformed_broadcast),
+            Fault(f"{name}: hub sockets dropped", hub.drop_connections),
+            Fault(f"{name}: hub reboot (2 s)", self._reboot),
+            Fault(f"{name}: slow hub (1 s)", self._slow, self._fast),
+            Fault(f"{name}: malformed item broadcast", self._malformed_broadcast),
+            black_hole(name, "ezlo", (relay or hub).black_hole),
+        ]
+        if relay is None:
+            self.faults += [
+                Fault(f"{name}: local key rotated", self._rotate_key),
+                Fault(
+                    f"{name}: local key rotated while the cloud answers 503",
+                    self._rotate_key_cloud_errors,
+                    self._cloud_ok,
+                ),
+            ]
+            return
+        self.faults += [
+            Fault(f"{name}: relay connection dropped", relay.drop_connections),
+            Fault(
+                f"{name}: hub offline at the relay (register refused)", self._offline, self._online
+            ),
+            Fault(f"{name}: cloud identity expired, relay dropped", self._identity_expired),
+            Fault(f"{name}: relay says already logged in", self._already_logged_in),
+            Fault(f"{name}: cloud answers 503, relay dropped", self._cloud_errors, self._cloud_ok),
+            Fault(f"{name}: cloud unreachable, relay dropped", self._cloud_down, self._cloud_ok),
         ]
 
     def _value_of(self, item: str) -> Callable[[], float]:
@@ -301,26 +370,56 @@ class EzloSystem(System):
         ]
 
     def restore_all(self) -> None:
-        """Answer at full speed, hub on the cloud."""
+        """Answer at full speed, hub and cloud reachable."""
         self.hub.response_delay = 0.0
-        self.relay.reconnect_hub()
+        if self.relay is not None:
+            self.relay.reconnect_hub()
+        cloud_reachable(self.cloud)
 
     async def _reboot(self) -> None:
         await self.hub.reboot(2.0)
 
     async def _offline(self) -> None:
-        await self.relay.disconnect_hub()
+        await self._relay().disconnect_hub()
 
     async def _online(self) -> None:
-        self.relay.reconnect_hub()
+        self._relay().reconnect_hub()
 
     async def _identity_expired(self) -> None:
         self.cloud.expire_identities()
-        await self.relay.drop_connections()
+        await self._relay().drop_connections()
 
     async def _already_logged_in(self) -> None:
-        self.relay.answer_already_logged_in = True
-        await self.relay.drop_connections()
+        self._relay().answer_already_logged_in = True
+        await self._relay().drop_connections()
+
+    async def _cloud_errors(self) -> None:
+        """Every MMS and Ezlo cloud server answers 503 while the relay session is re-made."""
+        self.cloud.errors.update(dict.fromkeys(ROLES, 503))
+        await self._relay().drop_connections()
+
+    async def _cloud_down(self) -> None:
+        """No cloud server answers at all (what a DNS failure looks like from the client)."""
+        self.cloud.down.update(ROLES)
+        await self._relay().drop_connections()
+
+    async def _cloud_ok(self) -> None:
+        cloud_reachable(self.cloud)
+
+    async def _rotate_key(self) -> None:
+        """The hub gets a new local key (the cloud hands it out): the stored one is refused."""
+        record = self.cloud.hub(self.hub.house.serial)
+        record.local_token = secrets.token_hex(16)
+        self.hub.rotate_local_key(record.local_user, record.local_token)
+        await self.hub.drop_connections()
+
+    async def _rotate_key_cloud_errors(self) -> None:
+        self.cloud.errors.update(dict.fromkeys(ROLES, 503))
+        await self._rotate_key()
+
+    def _relay(self) -> NmaRelaySimulator:
+        assert self.relay is not None, "a relay fault on a local hub"
+        return self.relay
 
     async def _slow(self) -> None:
         self.hub.response_delay = 1.0
@@ -333,7 +432,7 @@ class EzloSystem(System):
 
 
 class VeraSystem(System):
-    """The Vera demo house on the local network: sensors change, the living dimmer is set."""
+    """A Vera demo house, locally or through the MMS relay: sensors change, a dimmer is set."""
 
     GENERATED = {
         "sensor.bath_bath_humidity_humidity": (16, "humidity"),
@@ -343,17 +442,28 @@ class VeraSystem(System):
     MARKER = (17, "light")
     DIMMER = 11
 
-    def __init__(self, hubs: SimulatedHubs) -> None:
-        """Drive `hubs.vera`."""
+    def __init__(
+        self,
+        name: str,
+        vera: VeraLuupSimulator,
+        cloud: MmsCloudSimulator,
+        relay: VeraRelaySimulator | None = None,
+        *,
+        suffix: str = "",
+    ) -> None:
+        """Drive `vera`, through `relay` when given (else on the LAN); `suffix` ends entity ids."""
         super().__init__(
-            "vera",
-            marker_entity="sensor.garden_garden_light_illuminance",
-            command_entity="light.living_living_dimmer",
+            name,
+            marker_entity=f"sensor.garden_garden_light_illuminance{suffix}",
+            command_entity=f"light.living_living_dimmer{suffix}",
         )
-        self.vera = vera = hubs.vera
+        self.vera = vera
+        self.cloud = cloud
+        self.relay = relay
+        self._generated = {entity + suffix: target for entity, target in self.GENERATED.items()}
         devices = vera.house.devices
         for entity, (device, code) in [
-            *self.GENERATED.items(),
+            *self._generated.items(),
             (self.marker_entity, self.MARKER),
         ]:
             self.truths[entity] = equals(self._value_of(device, code))
@@ -363,11 +473,28 @@ class VeraSystem(System):
 
         self.truths[self.command_entity] = dimmer_shown
         self.faults = [
-            Fault("vera: Luup reload", self._reload),
-            Fault("vera: HTTP 500 three times", self._errors),
-            Fault("vera: garbage answers twice", self._garbage),
-            Fault("vera: slow engine (1 s)", self._slow, self._fast),
+            Fault(f"{name}: Luup reload", self._reload),
+            Fault(f"{name}: HTTP 500 three times", self._errors),
+            Fault(f"{name}: garbage answers twice", self._garbage),
+            Fault(f"{name}: slow engine (1 s)", self._slow, self._fast),
+            black_hole(name, "vera", (relay or vera).black_hole),
         ]
+        if relay is not None:
+            self.faults += [
+                Fault(f"{name}: relay sessions revoked", self._revoked),
+                Fault(f"{name}: relay refuses a fresh session too (403)", self._refused),
+                Fault(f"{name}: unit offline at the relay", self._tunnel_down, self._tunnel_up),
+                Fault(
+                    f"{name}: cloud answers 503 while the relay refuses",
+                    self._cloud_errors,
+                    self._cloud_ok,
+                ),
+                Fault(
+                    f"{name}: cloud unreachable while the relay refuses",
+                    self._cloud_down,
+                    self._cloud_ok,
+                ),
+            ]
 
     def _value_of(self, device: int, code: str) -> Callable[[], float]:
         def read() -> float:
@@ -403,8 +530,11 @@ class VeraSystem(System):
         ]
 
     def restore_all(self) -> None:
-        """Answer at full speed."""
+        """Answer at full speed, tunnel and cloud up."""
         self.vera.response_delay = 0.0
+        if self.relay is not None:
+            self.relay.tunnel_up = True
+        cloud_reachable(self.cloud)
 
     async def _reload(self) -> None:
         self.vera.reload_luup(empty_answers=1)
@@ -421,7 +551,51 @@ class VeraSystem(System):
     async def _fast(self) -> None:
         self.vera.response_delay = 0.0
 
+    def _relay(self) -> VeraRelaySimulator:
+        assert self.relay is not None, "a relay fault on a local Vera"
+        return self.relay
 
-def all_systems(hubs: SimulatedHubs) -> list[System]:
-    """The three systems of one soak run."""
-    return [LoxoneSystem(hubs), EzloSystem(hubs), VeraSystem(hubs)]
+    async def _revoked(self) -> None:
+        self._relay().revoke_sessions()
+
+    async def _refused(self) -> None:
+        self._relay().reject_next(2, status=403)
+
+    async def _tunnel_down(self) -> None:
+        self._relay().tunnel_up = False
+
+    async def _tunnel_up(self) -> None:
+        self._relay().tunnel_up = True
+
+    async def _cloud_errors(self) -> None:
+        """The relay refuses; the unit's relay is then looked up again while MMS answers 503."""
+        self.cloud.errors.update(dict.fromkeys(ROLES, 503))
+        self._relay().reject_next(2, status=401)
+
+    async def _cloud_down(self) -> None:
+        self.cloud.down.update(ROLES)
+        self._relay().reject_next(2, status=401)
+
+    async def _cloud_ok(self) -> None:
+        cloud_reachable(self.cloud)
+
+
+def cloud_reachable(cloud: MmsCloudSimulator) -> None:
+    """Every cloud server answers again."""
+    cloud.errors.clear()
+    cloud.down.clear()
+
+
+def all_systems(hubs: SimulatedHubs, extra: ExtraHubs) -> list[System]:
+    """The five systems of one soak run: every connection mode the simulators offer.
+
+    Loxone over TLS is not among them: the Miniserver simulator serves plain HTTP only.
+    """
+    cloud = hubs.cloud
+    return [
+        LoxoneSystem(hubs),
+        EzloSystem("ezlo relay", hubs.ezlo_hub, cloud, hubs.ezlo_relay),
+        EzloSystem("ezlo local", extra.ezlo_local, cloud, suffix="_2"),
+        VeraSystem("vera local", hubs.vera, cloud),
+        VeraSystem("vera relay", extra.vera_remote, cloud, extra.vera_relay, suffix="_2"),
+    ]

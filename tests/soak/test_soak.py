@@ -1,4 +1,4 @@
-"""The short soak of the test suite: 45 s of load and faults on all three hubs at once."""
+"""The short soak of the test suite: 45 s of load and faults on a hub per connection mode."""
 
 from __future__ import annotations
 

@@ -11,6 +11,7 @@ import pytest
 from custom_components.hubrelay.protocols.ezlo import (
     ConnectionState,
     EzloAuthError,
+    EzloConnectionError,
     EzloHubOfflineError,
     EzloProtocolError,
     RelayTransport,
@@ -72,13 +73,13 @@ async def test_identity_refused_twice_is_an_auth_error(
     assert "secret" not in repr(await store(False))
 
 
-async def test_unknown_serial_is_an_auth_error(
+async def test_unknown_serial_is_not_an_auth_error(
     hub: EzloHubSimulator, relay: Relay, relay_tls: Any, make_session: SessionFactory
 ) -> None:
     session = await make_session(
         RelayTransport("99999999", relay[1], ssl_context=relay_tls), connect=False
     )
-    with pytest.raises(EzloAuthError, match="Hub not found"):
+    with pytest.raises(EzloConnectionError, match="Hub not found"):
         await session.connect()
 
 

@@ -12,7 +12,6 @@ from yarl import URL
 
 from custom_components.hubrelay.protocols.loxone import (
     Endpoint,
-    LoxoneAuthenticationError,
     LoxoneBlockedError,
     LoxoneConnectionError,
     LoxoneNoEventSlotsError,
@@ -32,7 +31,7 @@ from .conftest import FAST, ClientFactory, wait_until
     ("code", "out_of_service", "kind"),
     [
         (4003, False, LoxoneBlockedError),
-        (4006, False, LoxoneAuthenticationError),
+        (4006, False, LoxoneConnectionError),
         (4007, False, LoxoneOutOfServiceError),
         (4008, False, LoxoneNoEventSlotsError),
         (1001, True, LoxoneOutOfServiceError),

@@ -56,7 +56,10 @@ def test_not_an_ll_answer(text: str) -> None:
 def test_check_answer_maps_status_codes() -> None:
     assert check_answer(LLResponse("c", 200, 1), "x").value == 1
     with pytest.raises(LoxoneAuthenticationError):
-        check_answer(LLResponse("c", 401, ""), "the token request")
+        check_answer(LLResponse("c", 401, ""), "the token request", credential=True)
+    with pytest.raises(LoxoneCommandError) as undecryptable:
+        check_answer(LLResponse("c", 401, ""), "the key request")
+    assert undecryptable.value.code == 401
     with pytest.raises(LoxoneTimeoutError, match="420"):
         check_answer(LLResponse("c", 420, ""), "x")
     with pytest.raises(LoxoneCommandError) as caught:

@@ -8,7 +8,6 @@ import pytest
 
 from custom_components.hubrelay.protocols.mms import (
     HubLocalKeys,
-    MmsAuthError,
     MmsConnectionError,
     MmsDeviceNotFoundError,
 )
@@ -106,13 +105,3 @@ async def test_cloud_server_error(cloud: MmsCloudSimulator, make_client: ClientF
     cloud.errors["cloud"] = 500
     with pytest.raises(MmsConnectionError):
         await make_client().hub_local_keys(EZLO_SERIAL)
-
-
-async def test_cloud_refusing_twice_is_an_auth_error(
-    cloud: MmsCloudSimulator, make_client: ClientFactory
-) -> None:
-    client = make_client()
-    await client.cloud_token()
-    cloud.errors["cloud"] = 401
-    with pytest.raises(MmsAuthError):
-        await client.hub_local_keys(EZLO_SERIAL)

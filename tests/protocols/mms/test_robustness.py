@@ -76,7 +76,7 @@ async def test_secrets_never_logged_nor_in_errors(
         await make_client(password=PASSWORD + "!").login()
     errors.append(wrong.value)
     cloud.errors["cloud"] = 401
-    with pytest.raises(MmsAuthError) as refused:
+    with pytest.raises(MmsConnectionError) as refused:
         await make_client().hub_local_keys(EZLO_SERIAL)
     errors.append(refused.value)
     cloud.errors.clear()

@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from dataclasses import dataclass
 import logging
 
-import aiohttp
 import pytest
 
 from custom_components.hubrelay.protocols.mms import MmsClient
@@ -21,40 +18,8 @@ from custom_components.hubrelay.protocols.vera import (
     VeraSession,
     VeraTimeoutError,
 )
-from tests.simulators.mms_cloud import MmsCloudSimulator
-from tests.simulators.vera_luup import VeraLuupSimulator
-from tests.simulators.vera_relay import VeraRelaySimulator
 
-from .conftest import FAST, eventually
-
-USER, PASSWORD = "vera-owner", "pw-Secret-42"
-
-
-@dataclass
-class Cloud:
-    cloud: MmsCloudSimulator
-    hub: VeraLuupSimulator
-    relay: VeraRelaySimulator
-    http: aiohttp.ClientSession
-
-    def mms(self, password: str = PASSWORD) -> MmsClient:
-        return MmsClient(self.http, USER, password, **self.cloud.client_kwargs())
-
-    def session(self, password: str = PASSWORD) -> VeraSession:
-        return VeraSession.remote(
-            self.http, self.mms(password), self.hub.house.serial, timings=FAST
-        )
-
-
-@pytest.fixture
-async def remote(hub: VeraLuupSimulator, http: aiohttp.ClientSession) -> AsyncIterator[Cloud]:
-    async with MmsCloudSimulator() as cloud:
-        cloud.add_account(USER, PASSWORD)
-        async with VeraRelaySimulator(hub, identity_check=cloud.validate_identity) as relay:
-            cloud.add_hub(
-                USER, hub.house.serial, relay_url=relay.host, kind="vera", name="VeraPlus"
-            )
-            yield Cloud(cloud, hub, relay, http)
+from .conftest import FAST, PASSWORD, USER, Cloud, eventually
 
 
 async def test_remote_connect_poll_and_act(remote: Cloud) -> None:
@@ -86,7 +51,7 @@ async def test_refused_relay_session_is_renewed_once(remote: Cloud) -> None:
     assert '"serial_number"' in body
     assert remote.relay.sessions_issued == 2
     remote.relay.reject_next(2)
-    with pytest.raises(VeraAuthError, match="HTTP 401"):
+    with pytest.raises(VeraConnectionError, match="HTTP 401"):
         await transport.get({"id": "sdata", "output_format": "json"}, 2.0)
 
 
@@ -134,7 +99,7 @@ async def test_wrong_password_and_unknown_unit(
             await remote.session("wrong-password").connect()
         assert "wrong-password" not in str(info.value)
         other = VeraSession.remote(remote.http, remote.mms(), "99999999", timings=FAST)
-        with pytest.raises(VeraAuthError, match="not on this MMS account"):
+        with pytest.raises(VeraConnectionError, match="not on this MMS account"):
             await other.connect()
         session = remote.session()
         await session.connect()

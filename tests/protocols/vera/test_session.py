@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
 import logging
@@ -17,7 +16,6 @@ from custom_components.hubrelay.protocols.vera import (
     RgbColor,
     SetpointTarget,
     VeraActionError,
-    VeraAuthError,
     VeraConnectionError,
     VeraDevice,
     VeraDimmer,
@@ -124,16 +122,6 @@ async def test_slow_hub_times_out(hub: VeraLuupSimulator, http: aiohttp.ClientSe
     )
     with pytest.raises(VeraTimeoutError):
         await session.connect()
-
-
-async def test_refused_credentials_stop_at_once(
-    hub: VeraLuupSimulator, http: aiohttp.ClientSession
-) -> None:
-    hub.fail_next(401, count=2)
-    session = VeraSession.local(http, f"127.0.0.1:{hub.port}", timings=FAST)
-    with pytest.raises(VeraAuthError):
-        await session.connect()
-    assert len(hub.requests) == 1
 
 
 async def test_empty_sdata_during_reload_is_a_connection_error(
@@ -478,18 +466,6 @@ async def test_slow_polls_time_out_then_recover(http: aiohttp.ClientSession) -> 
             await eventually(lambda: events[-1] == (True, None))
         finally:
             await session.close()
-
-
-async def test_auth_failure_ends_the_loop(hub: VeraLuupSimulator, connected: VeraSession) -> None:
-    events = _listen(connected)
-    hub.fail_next(403, count=3)
-    hub.set_device(10, status="1")
-    await eventually(lambda: bool(events))
-    assert events[0][0] is False
-    assert isinstance(events[0][1], VeraAuthError)
-    requests = len(hub.requests)
-    await asyncio.sleep(0.1)
-    assert len(hub.requests) == requests
 
 
 async def test_a_broken_listener_does_not_stop_updates(

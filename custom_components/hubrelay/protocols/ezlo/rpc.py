@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable, Mapping
+import contextlib
 import itertools
 import json
 import logging
@@ -30,6 +31,9 @@ from .errors import (
 _LOGGER = logging.getLogger(__name__)
 
 type BroadcastHandler = Callable[[Broadcast], None]
+
+#: Seconds to wait for the close answer of a peer that already let a request time out.
+DEAD_PEER_CLOSE_GRACE = 0.5
 
 
 def rpc_error(method: str, error: object) -> EzloRpcError:
@@ -108,11 +112,26 @@ class RpcChannel:
         finally:
             self._pending.pop(request_id, None)
 
-    async def close(self) -> None:
-        """Close the socket and wait for the reader to finish."""
-        await self._ws.close()
+    async def close(self, reason: EzloError | None = None) -> None:
+        """Close the socket and wait for the reader to finish; ``reason`` says why."""
+        if self._reason is None:
+            self._reason = reason
+        await self._close_socket()
         if self._reader is not None:
             await self._reader
+
+    async def _close_socket(self) -> None:
+        """Close the WebSocket, not waiting long for the answer of a peer that timed out.
+
+        A peer behind a dead route (a black hole) answers the close handshake no more than it
+        answered the request, and aiohttp would wait 10 s for it before letting go.
+        """
+        if not isinstance(self._reason, EzloTimeoutError):
+            await self._ws.close()
+            return
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(DEAD_PEER_CLOSE_GRACE):
+                await self._ws.close()
 
     async def wait_closed(self) -> EzloError:
         """Wait until the connection ends and return why."""
@@ -131,7 +150,7 @@ class RpcChannel:
         finally:
             if self._reason is None:
                 self._reason = EzloConnectionError("connection closed by the peer")
-            await self._ws.close()
+            await self._close_socket()
             for method, future in self._pending.values():
                 if not future.done():
                     future.set_exception(self._reason)

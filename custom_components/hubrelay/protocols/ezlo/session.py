@@ -3,10 +3,11 @@
 ``connect`` opens the transport and loads devices, items, rooms, scenes and house modes (typed
 errors on failure). A background task then applies ``ui_broadcast`` events to that cache and calls
 only the subscribers concerned (per item id, per device id), sends an app-level keepalive (some
-hubs answer no WebSocket pings), and on loss reconnects with exponential backoff and jitter
-followed by a full refresh, so changes missed while disconnected still reach the subscribers. An
-auth failure stops the loop (state ``AUTH_FAILED``) instead of hammering the cloud with credentials
-it refused.
+hubs answer no WebSocket pings; a peer gone silent is noticed within ``keepalive_interval +
+request_timeout``), and on loss reconnects with exponential backoff and jitter
+followed by a full refresh, so changes missed while disconnected still reach the subscribers. A
+refusal of the credentials themselves (``EzloAuthError``) stops the loop (state ``AUTH_FAILED``)
+instead of hammering the cloud with credentials it refused; a hub offline at the relay does not.
 """
 
 from __future__ import annotations
@@ -429,7 +430,7 @@ class EzloHubSession:
             try:
                 await channel.call("hub.room.list")
             except EzloTimeoutError as err:
-                await channel.close()
+                await channel.close(err)
                 return err
             except EzloError:
                 continue

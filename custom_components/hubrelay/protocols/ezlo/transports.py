@@ -10,7 +10,9 @@
   relay URL comes from the cloud, so anything but ``wss://`` is refused before connecting.
 
 Credentials come from injected async providers (see ``LocalKey``/``RelayCredentials``) that are
-asked again with ``refresh=True`` once when the hub or relay rejects them.
+asked again with ``refresh=True`` once when the hub or relay rejects them. Only an answer that
+refuses the credentials themselves becomes ``EzloAuthError``; a refused ``register`` (it only
+runs after the relay accepted the identity) and any other error answer mean "try again later".
 """
 
 from __future__ import annotations
@@ -41,7 +43,14 @@ LOCAL_PORT = 17000
 HUB_CIPHER = "AES256-SHA256"
 ALREADY_LOGGED_IN = "user.login.alreadylogged"
 BAD_LOCAL_KEY = "user.login.badpassword"
-HUB_OFFLINE_TAGS = frozenset({"nma.ezlo.notconnected", "nma.ezlo.unavailable"})
+#: ``loginUserMios`` answers that refuse the MMS identity itself (Ezlo's NMA error list).
+IDENTITY_REFUSED_TAGS = frozenset(
+    {"nma.user.badloginorpassword", "user.login.badpassword", "nma.user.notfound"}
+)
+#: ``register`` answers meaning the hub is not on the cloud now (the first is what relays send).
+HUB_OFFLINE_TAGS = frozenset(
+    {"register.device.offline", "nma.ezlo.notconnected", "nma.ezlo.unavailable"}
+)
 MAX_MESSAGE_SIZE = 16 * 1024 * 1024
 """Largest WebSocket message accepted: a big hub's item list is a few MiB, a peer's 1 GiB frame is
 refused (aiohttp closes the socket with 1009) instead of being buffered."""
@@ -202,7 +211,11 @@ class LocalHubTransport:
             except EzloRpcError as err:
                 if err.data == ALREADY_LOGGED_IN:
                     return
-                if err.data != BAD_LOCAL_KEY or refresh:
+                if err.data != BAD_LOCAL_KEY:
+                    raise EzloConnectionError(
+                        f"the hub did not take the login: {err.message} ({err.data})"
+                    ) from err
+                if refresh:
                     raise EzloAuthError(f"the hub refused the local key: {err.message}") from err
                 _LOGGER.debug("hub %s refused the local key; fetching a new one", info.serial)
             else:
@@ -265,8 +278,13 @@ class RelayTransport:
         try:
             await channel.call("loginUserMios", params)
         except EzloRpcError as err:
-            if err.data != ALREADY_LOGGED_IN:
+            if err.data == ALREADY_LOGGED_IN:
+                return
+            if err.data in IDENTITY_REFUSED_TAGS:
                 raise _IdentityRefusedError(err) from err
+            raise EzloConnectionError(
+                f"the relay could not log in: {err.message} ({err.data})"
+            ) from err
 
     async def _register(self, channel: RpcChannel) -> None:
         try:
@@ -274,9 +292,11 @@ class RelayTransport:
         except EzloRpcError as err:
             if err.data in HUB_OFFLINE_TAGS:
                 raise EzloHubOfflineError(
-                    f"hub {self.serial} is not connected to the cloud"
+                    f"hub {self.serial} is not connected to the cloud: {err.message}"
                 ) from err
-            raise EzloAuthError(f"the relay refused hub {self.serial}: {err.message}") from err
+            raise EzloConnectionError(
+                f"the relay did not register hub {self.serial}: {err.message} ({err.data})"
+            ) from err
 
 
 type Transport = LocalHubTransport | RelayTransport

@@ -26,7 +26,7 @@ from cryptography.hazmat.primitives.asymmetric.rsa import RSAPublicKey
 
 from ..bounded import off_loop
 from .commands import control_path
-from .connection import MiniserverConnection
+from .connection import CLOSE_USER_DISABLED, MiniserverConnection
 from .endpoint import Endpoint
 from .errors import (
     LoxoneAuthenticationError,
@@ -397,7 +397,9 @@ class MiniserverClient:
         timings = self._timings
         if isinstance(error, LoxoneOutOfServiceError):
             base = timings.out_of_service_delay
-        elif isinstance(error, (LoxoneBlockedError, LoxoneNoEventSlotsError)):
+        elif isinstance(error, (LoxoneBlockedError, LoxoneNoEventSlotsError)) or (
+            isinstance(error, LoxoneConnectionError) and error.close_code == CLOSE_USER_DISABLED
+        ):
             base = timings.long_backoff
         else:
             base = min(timings.reconnect_max, timings.reconnect_min * 2**failures)
@@ -471,7 +473,7 @@ class MiniserverClient:
         key = await self._one_time_key(connection)
         command = token_command(verb, token.hash(key), self._username)
         answer = await connection.request(command, encrypted=True, encrypt_response=secret_answer)
-        return check_answer(answer, verb)
+        return check_answer(answer, verb, credential=True)
 
     async def _auth_with_token(self, connection: MiniserverConnection, token: Token) -> None:
         answer = await self._token_request(connection, "authwithtoken", token, secret_answer=False)
@@ -486,6 +488,7 @@ class MiniserverClient:
                 f"jdev/sys/getkey2/{quote(self._username, safe='')}", encrypted=True
             ),
             "the user key request",
+            credential=True,  # 401: no such user
         )
         user_key = UserKey.from_value(answer.value)
         command = acquire_command(
@@ -500,6 +503,7 @@ class MiniserverClient:
         answer = check_answer(
             await connection.request(command, encrypted=True, encrypt_response=True),
             "the token request",
+            credential=True,
         )
         token = Token.from_value(answer.value, user_key.hash_alg)
         if token.unsecure_pass:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
+import contextlib
 from dataclasses import dataclass, field
 import logging
 import time
@@ -24,7 +25,6 @@ from ..bounded import MIB
 from .crypto import AesSession, CommandCipher, SaltState
 from .endpoint import Endpoint
 from .errors import (
-    LoxoneAuthenticationError,
     LoxoneBlockedError,
     LoxoneConnectionError,
     LoxoneError,
@@ -48,6 +48,9 @@ MAX_TABLE_SIZE = 8 * MIB
 MAX_ANSWER_SIZE = 1 * MIB
 """Largest text message while no file is requested: command answers are a few hundred bytes."""
 
+#: Seconds to wait for the close answer of a Miniserver that already let a keepalive time out.
+DEAD_PEER_CLOSE_GRACE = 0.5
+
 CLOSE_BLOCKED = 4003
 CLOSE_USER_DISABLED = 4006
 CLOSE_UPDATING = 4007
@@ -67,7 +70,10 @@ def closed_error(close_code: int | None, out_of_service: bool = False) -> Loxone
             "the Miniserver has no free event slot (4008)", close_code=close_code
         )
     if close_code == CLOSE_USER_DISABLED:
-        return LoxoneAuthenticationError("the Miniserver disabled this user (4006)")
+        # Not a refusal by itself: if the user stays disabled, the next login gets its 401.
+        return LoxoneConnectionError(
+            "the Miniserver disabled this user for now (4006)", close_code=close_code
+        )
     return LoxoneConnectionError(
         f"the Miniserver closed the connection (code {close_code})", close_code=close_code
     )
@@ -187,8 +193,21 @@ class MiniserverConnection:
         """Close the socket and wait for the reader; pending commands fail with `reason`."""
         if self._reason is None:
             self._reason = reason or LoxoneConnectionError("connection closed by the client")
-        await self._ws.close()
+        await self._close_socket()
         await asyncio.shield(self._reader)
+
+    async def _close_socket(self) -> None:
+        """Close the WebSocket, not waiting long for the answer of a Miniserver that timed out.
+
+        Behind a dead route (a black hole) the close handshake goes unanswered like the
+        keepalive did, and waiting the command timeout for it would only delay the reconnect.
+        """
+        if not isinstance(self._reason, LoxoneTimeoutError):
+            await self._ws.close()
+            return
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(DEAD_PEER_CLOSE_GRACE):
+                await self._ws.close()
 
     # -- commands ------------------------------------------------------------------------------
     async def key_exchange(self, public_key: RSAPublicKey) -> None:
@@ -310,7 +329,7 @@ class MiniserverConnection:
                 self._reason = closed_error(ws.close_code, self._out_of_service)
             self._fail_waiters(self._reason)
             if not ws.closed:
-                await ws.close()
+                await self._close_socket()
 
     def _check_size(self, kind: MessageType, size: int) -> None:
         """Refuse (by ending the connection) a message larger than its kind can be.

@@ -41,11 +41,15 @@ CODE_UNAUTHORIZED = 401
 CODE_AUTH_TIMEOUT = 420
 
 
-def check_answer(answer: LLResponse, what: str) -> LLResponse:
-    """Return a successful answer; turn a failure status into the matching typed error."""
+def check_answer(answer: LLResponse, what: str, *, credential: bool = False) -> LLResponse:
+    """Return a successful answer; turn a failure status into the matching typed error.
+
+    A 401 refuses a credential only for a command that carries one (``credential``): to any
+    other encrypted command it means the Miniserver could not decrypt it (key or salt trouble).
+    """
     if answer.ok:
         return answer
-    if answer.code == CODE_UNAUTHORIZED:
+    if answer.code == CODE_UNAUTHORIZED and credential:
         raise LoxoneAuthenticationError(f"the Miniserver refused {what} (401)")
     if answer.code == CODE_AUTH_TIMEOUT:
         raise LoxoneTimeoutError("the Miniserver timed out the authentication (420)")

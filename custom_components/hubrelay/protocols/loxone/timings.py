@@ -21,7 +21,8 @@ class Timings:
     keepalive_interval: float = 30.0
     """Seconds between keepalives; the Miniserver drops clients silent for 5 minutes."""
     keepalive_timeout: float = 15.0
-    """No keepalive answer (and no other data) for this long means the connection is dead."""
+    """No keepalive answer (and no other data) for this long means the connection is dead: a
+    Miniserver gone silent is left within `keepalive_interval` + this."""
     reconnect_min: float = 5.0
     """First reconnect delay; it doubles per failed attempt up to `reconnect_max`."""
     reconnect_max: float = 60.0
@@ -29,7 +30,7 @@ class Timings:
     reconnect_jitter: float = 0.2
     """Random extra fraction added to each delay so many clients do not retry in step."""
     long_backoff: float = 300.0
-    """Delay after being blocked (4003), an update (4007) or no free event slot (4008)."""
+    """Delay after being blocked (4003), the user disabled (4006) or no free event slot (4008)."""
     out_of_service_delay: float = 30.0
     """Delay after the Miniserver announced it is out of service."""
     auth_retries: int = 1

@@ -23,9 +23,10 @@ Public API::
     client.server_url(host) -> str ; client.identity ; client.username   # cloud_server_url
     cloud_server_url(name, scheme="https") -> str      # MmsProtocolError for http://, ws://, ...
 
-Errors: `MmsError` > `MmsAuthError` (login 404, identity refused) > `MmsPasswordRequiredError`;
-`MmsConnectionError` (unreachable, timeouts as `MmsTimeoutError`, HTTP 5xx...); `MmsProtocolError`;
-`MmsDeviceNotFoundError`; `MmsCloudError` (Ezlo cloud call refused).
+Errors: `MmsError` > `MmsAuthError` (login 404) > `MmsPasswordRequiredError` (a refused or
+expiring identity and no password); `MmsConnectionError` (unreachable, timeouts as
+`MmsTimeoutError`, HTTP 5xx, a 401/403 that survived a new identity or session...);
+`MmsProtocolError`; `MmsDeviceNotFoundError`; `MmsCloudError` (Ezlo cloud call refused).
 
 What to persist instead of the password: `Identity.to_stored()` (`StoredIdentity.as_dict()`)
 is valid until the identity's ``Expires`` (about 24 h after login). After that, and whenever a

@@ -9,7 +9,10 @@ gives with any scheme but ``https://`` is refused: the identity and session toke
 would travel in clear.
 
 Rejections are retried once: a refused session token is fetched again, a refused identity is
-renewed (which needs the password). Nothing secret is logged or put in an exception message.
+renewed (which needs the password). Only the login refusing the password (404), or a renewal
+without a password, is `MmsAuthError`; a server that still refuses after that retry is having
+trouble of its own (`MmsConnectionError` with the status). Nothing secret is logged or put in an
+exception message.
 """
 
 from __future__ import annotations
@@ -38,7 +41,6 @@ from .errors import (
     MmsAuthError,
     MmsConnectionError,
     MmsDeviceNotFoundError,
-    MmsError,
     MmsPasswordRequiredError,
     MmsProtocolError,
     MmsResponseTooLargeError,
@@ -98,9 +100,13 @@ def _parse_json(body: str, what: str) -> Any:
         raise MmsProtocolError(f"{what}: the answer is not JSON") from err
 
 
-def _status_error(status: int, what: str) -> MmsError:
+def _status_error(status: int, what: str) -> MmsConnectionError:
+    """Explain a failure status that remained after the one retry (never a credential refusal)."""
     if status in REJECTED:
-        return MmsAuthError(f"{what}: the cloud refused the identity or session (HTTP {status})")
+        return MmsConnectionError(
+            f"{what}: still refused after a new identity or session (HTTP {status})",
+            status=status,
+        )
     return MmsConnectionError(f"{what}: HTTP {status}", status=status)
 
 

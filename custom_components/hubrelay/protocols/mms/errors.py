@@ -14,7 +14,7 @@ class MmsError(Exception):
 
 
 class MmsAuthError(MmsError):
-    """The cloud refused the credentials (login answered 404) or the identity."""
+    """The login refused the username or password (404): new credentials are needed."""
 
 
 class MmsPasswordRequiredError(MmsAuthError):

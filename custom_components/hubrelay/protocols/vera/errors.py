@@ -16,7 +16,7 @@ class VeraInvalidUrlError(VeraError):
 
 
 class VeraAuthError(VeraError):
-    """The hub, the relay or the MMS cloud refused our credentials; retrying will not help."""
+    """The MMS cloud refused the account's password (or needs it); retrying will not help."""
 
 
 class VeraConnectionError(VeraError):

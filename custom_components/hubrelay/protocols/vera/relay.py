@@ -3,7 +3,9 @@
 The MMS client logs in and keeps one session token per server; this transport looks the unit up
 once (``Server_Relay``), then sends every ``data_request`` through the relay's tunnel with the
 relay's own ``MMSSession`` token. A refused token (401/403) is replaced once and the request
-retried; ``Tunnel not found`` means the hub is not connected to the cloud.
+retried; ``Tunnel not found`` means the hub is not connected to the cloud. Only MMS refusing the
+password is ``VeraAuthError``: a relay still refusing a fresh session, or a unit missing from the
+account list, is a ``VeraConnectionError`` the session rides out.
 """
 
 from __future__ import annotations
@@ -59,7 +61,7 @@ class RelayTransport:
         except MmsTimeoutError as err:
             raise VeraTimeoutError(f"{self.label}: {err}") from err
         except MmsDeviceNotFoundError as err:
-            raise VeraAuthError(f"unit {self.pk_device} is not on this MMS account") from err
+            raise VeraConnectionError(f"unit {self.pk_device} is not on this MMS account") from err
         except MmsAuthError as err:
             raise VeraAuthError(f"{self.label}: MMS refused the login") from err
         except MmsConnectionError as err:

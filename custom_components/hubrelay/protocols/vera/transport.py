@@ -14,7 +14,6 @@ from yarl import URL
 
 from ..bounded import KIB, MIB, BodyTooLargeError, read_limited
 from .errors import (
-    VeraAuthError,
     VeraConnectionError,
     VeraResponseTooLargeError,
     VeraTimeoutError,
@@ -42,9 +41,11 @@ class Transport(Protocol):
 
 
 def raise_for_status(status: int, label: str) -> None:
-    """Map an HTTP error status of the hub or relay to our errors."""
-    if status in {401, 403}:
-        raise VeraAuthError(f"{label} refused the request (HTTP {status})")
+    """Map an HTTP error status of the hub or relay to our errors.
+
+    Never an auth error: the luup engine takes no credentials, and the relay's refusals have
+    already been retried with a new session by the time they get here.
+    """
     if status >= 400:
         raise VeraConnectionError(f"{label} answered HTTP {status}")
 
