@@ -12,6 +12,7 @@ import ast
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from string import Formatter
 from typing import Any
 
 import voluptuous as vol
@@ -132,8 +133,11 @@ def _flow_keys(cls: ast.ClassDef, where: str) -> Iterator[Needed]:
             elif name == "async_abort" and (reason := _const(_keyword(node, "reason"))):
                 yield Needed((section, "abort", reason), where)
             elif name in IMPLICIT_ABORTS:
-                reason = _const(_keyword(node, "reason")) or IMPLICIT_ABORTS[name]
-                yield Needed((section, "abort", reason), where)
+                # A reason in a variable cannot be followed here; nor is it the default.
+                given = _keyword(node, "reason")
+                implicit = IMPLICIT_ABORTS[name] if given is None else _const(given)
+                if implicit:
+                    yield Needed((section, "abort", implicit), where)
         if isinstance(node, ast.Assign) and (value := _const(node.value)):
             for target in node.targets:
                 if isinstance(target, ast.Subscript) and ast.unparse(target.value) == "errors":
@@ -203,4 +207,35 @@ def shape_problems(strings: dict[str, Any]) -> list[str]:
                 for field in described
                 if field not in step.get("data", {})
             )
+    return problems
+
+
+def _leaves(node: Any, prefix: tuple[str, ...] = ()) -> dict[tuple[str, ...], str]:
+    if isinstance(node, dict):
+        leaves: dict[tuple[str, ...], str] = {}
+        for key, value in node.items():
+            leaves.update(_leaves(value, (*prefix, key)))
+        return leaves
+    return {prefix: node}
+
+
+def _placeholders(text: str) -> set[str]:
+    return {field for _, field, _, _ in Formatter().parse(text) if field is not None}
+
+
+def language_problems(english: dict[str, Any], other: dict[str, Any]) -> list[str]:
+    """Return the keys a language lacks or adds against English, and placeholders that differ.
+
+    A language is shown as a whole: a key it lacks shows English in the middle of it, and a key
+    English dropped is text nobody maintains any more.
+    """
+    want, have = _leaves(english), _leaves(other)
+    problems = [f"{'.'.join(path)} is missing" for path in want if path not in have]
+    problems += [f"{'.'.join(path)} is not in English" for path in have if path not in want]
+    problems += [
+        f"{'.'.join(path)} has placeholders {sorted(_placeholders(have[path]))}, "
+        f"English {sorted(_placeholders(text))}"
+        for path, text in want.items()
+        if path in have and _placeholders(have[path]) != _placeholders(text)
+    ]
     return problems
