@@ -42,6 +42,7 @@ raise HomeAssistantError(translation_domain=DOMAIN, translation_key="not_connect
 DESCRIPTION = SensorEntityDescription(key="t", translation_key="temperature")
 class Thing:
     _attr_translation_key = "thing"
+INFO = DeviceInfo(translation_key="unnamed_device", translation_placeholders={"id": "7"})
 """
 
 
@@ -79,6 +80,7 @@ def test_exception_and_entity_keys_are_found() -> None:
         ("exceptions", "not_connected", "message"),
         ("entity", "sensor", "temperature"),
         ("entity", "sensor", "thing"),
+        ("device", "unnamed_device", "name"),
     }
 
 

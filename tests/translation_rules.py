@@ -62,6 +62,7 @@ SCHEMA = vol.Schema(
         vol.Optional("config"): FLOW,
         vol.Optional("options"): FLOW,
         vol.Optional("entity"): {str: {str: ENTITY}},
+        vol.Optional("device"): {str: {vol.Required("name"): NON_EMPTY}},
         vol.Optional("exceptions"): {str: {vol.Required("message"): NON_EMPTY}},
         vol.Optional("issues"): {str: dict},
         vol.Optional("selector"): {str: {vol.Required("options"): STRINGS}},
@@ -122,9 +123,8 @@ def _flow_keys(cls: ast.ClassDef, where: str) -> Iterator[Needed]:
                     yield Needed((section, "abort", reason), where)
         if isinstance(node, ast.Call):
             name = _call_name(node)
-            if name in {"async_show_form", "async_show_menu"} and (
-                step := _const(_keyword(node, "step_id"))
-            ):
+            # Our own helpers that show a form take the step as `step_id=` too.
+            if step := _const(_keyword(node, "step_id")):
                 yield Needed((section, "step", step), where)
                 options = _keyword(node, "menu_options")
                 if isinstance(options, ast.List):
@@ -162,6 +162,8 @@ def needed_keys(source: str, module: str) -> Iterator[Needed]:
                 yield Needed(("exceptions", key, "message"), where)
             elif _call_name(node).endswith("EntityDescription"):
                 yield Needed(("entity", module, key), where)
+            elif _call_name(node) == "DeviceInfo":
+                yield Needed(("device", key, "name"), where)
         elif (
             isinstance(node, ast.Assign)
             and (value := _const(node.value))

@@ -98,7 +98,7 @@ SIGN_IN_ERRORS: ErrorKeys = (
     (LoxoneAuthenticationError, "invalid_auth"),
     (LoxoneBlockedError, "blocked"),
     (LoxoneCloudDNSError, "cloud_dns"),
-    (LoxoneError, "cannot_connect"),
+    (LoxoneError, "miniserver_cannot_connect"),
 )
 
 
@@ -249,7 +249,13 @@ class LoxoneOptionsFlow(OptionsFlowWithReload):
     """Loxone options: the visualisation password that secured controls ask for."""
 
     async def async_step_init(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
-        """Show and store the options."""
+        """Home Assistant opens options here; the form is the Miniserver step."""
+        return await self.async_step_loxone_options(user_input)
+
+    async def async_step_loxone_options(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Show and store the Miniserver options."""
         if user_input is not None:
             return self.async_create_entry(data=user_input)
         schema = probatio.Schema(
@@ -258,6 +264,6 @@ class LoxoneOptionsFlow(OptionsFlowWithReload):
             }
         )
         return self.async_show_form(
-            step_id="init",
+            step_id="loxone_options",
             data_schema=self.add_suggested_values_to_schema(schema, self.config_entry.options),
         )
