@@ -135,6 +135,52 @@ def test_quality_scale_lists_every_rule_honestly() -> None:
             assert value.get("comment"), f"{rule} is exempt without a reason"
 
 
+#: What a `done` rule's comment may name as its proof: a file of the repository or a README section.
+PROOF_PATH = re.compile(r"(?:tests|scripts|custom_components)/[\w/.-]*\w|CONTRIBUTING\.md")
+README_SECTION = re.compile(r'README "([^"]+)"')
+
+
+def proof_problems(rules: dict[str, Any], root: Path) -> list[str]:
+    """Name the `done` rules without a proof, and proofs that do not exist."""
+    readme = (root / "README.md").read_text(encoding="utf-8").splitlines()
+    headings = {line.lstrip("#").strip() for line in readme if line.startswith("#")}
+    problems = []
+    for rule, value in rules.items():
+        if (value if isinstance(value, str) else value["status"]) != "done":
+            continue
+        comment = " ".join(value.get("comment", "").split()) if isinstance(value, dict) else ""
+        paths, sections = PROOF_PATH.findall(comment), README_SECTION.findall(comment)
+        if not paths and not sections:
+            problems.append(f"{rule} is done without naming its proof")
+        problems += [
+            f"{rule}: {path} does not exist" for path in paths if not (root / path).exists()
+        ]
+        problems += [
+            f"{rule}: README has no section {name!r}" for name in sections if name not in headings
+        ]
+    return problems
+
+
+def test_every_done_rule_names_its_proof() -> None:
+    rules = yaml.safe_load((INTEGRATION / "quality_scale.yaml").read_text())["rules"]
+    assert proof_problems(rules, ROOT) == []
+
+
+def test_missing_proofs_are_reported() -> None:
+    rules = {
+        "a": "done",
+        "b": {"status": "done", "comment": "tests/nowhere.py"},
+        "c": {"status": "done", "comment": 'README "No such section"'},
+        "d": {"status": "exempt", "comment": "not proven, not claimed"},
+        "e": {"status": "done", "comment": 'tests/test_repository.py and README "Installation".'},
+    }
+    assert proof_problems(rules, ROOT) == [
+        "a is done without naming its proof",
+        "b: tests/nowhere.py does not exist",
+        "c: README has no section 'No such section'",
+    ]
+
+
 def test_protocols_package_is_typed() -> None:
     assert (INTEGRATION / "protocols" / "py.typed").is_file()
 

@@ -5,7 +5,14 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from tests.translation_rules import missing_keys, needed_keys, shape_problems
+import pytest
+
+from tests.translation_rules import (
+    language_problems,
+    missing_keys,
+    needed_keys,
+    shape_problems,
+)
 
 INTEGRATION = Path(__file__).resolve().parents[1] / "custom_components" / "hubrelay"
 
@@ -35,6 +42,7 @@ raise HomeAssistantError(translation_domain=DOMAIN, translation_key="not_connect
 DESCRIPTION = SensorEntityDescription(key="t", translation_key="temperature")
 class Thing:
     _attr_translation_key = "thing"
+INFO = DeviceInfo(translation_key="unnamed_device", translation_placeholders={"id": "7"})
 """
 
 
@@ -72,6 +80,7 @@ def test_exception_and_entity_keys_are_found() -> None:
         ("exceptions", "not_connected", "message"),
         ("entity", "sensor", "temperature"),
         ("entity", "sensor", "thing"),
+        ("device", "unnamed_device", "name"),
     }
 
 
@@ -91,3 +100,39 @@ def test_shape_problems_are_reported() -> None:
     assert shape_problems(undescribed) == ["config.step.x.data_description.host is missing"]
     stray = {"config": {"step": {"x": {"data": {}, "data_description": {"port": "Port"}}}}}
     assert shape_problems(stray) == ["config.step.x.data_description.port describes no field"]
+
+
+LANGUAGES = sorted(
+    path.stem for path in (INTEGRATION / "translations").glob("*.json") if path.stem != "en"
+)
+
+
+def test_german_is_shipped() -> None:
+    assert "de" in LANGUAGES
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_every_language_has_exactly_the_english_keys(language: str) -> None:
+    path = INTEGRATION / "translations" / f"{language}.json"
+    strings = json.loads(path.read_text(encoding="utf-8"))
+    assert shape_problems(strings) == []
+    assert language_problems(load_strings(), strings) == []
+
+
+def test_language_problems_are_reported() -> None:
+    english = {"a": {"b": "Sign in to {name}", "c": "Cancel"}, "d": "Only English"}
+    other = {"a": {"b": "Bei {title} anmelden", "c": "Abbrechen", "e": "Übrig"}}
+    assert language_problems(english, other) == [
+        "d is missing",
+        "a.e is not in English",
+        "a.b has placeholders ['title'], English ['name']",
+    ]
+
+
+def test_a_reason_in_a_variable_is_not_taken_for_the_default() -> None:
+    source = """
+class Flow(ConfigFlow, domain=DOMAIN):
+    def _done(self, wrong):
+        self._abort_if_unique_id_mismatch(reason=wrong)
+"""
+    assert list(needed_keys(source, "config_flow")) == []

@@ -12,6 +12,7 @@ import ast
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from string import Formatter
 from typing import Any
 
 import voluptuous as vol
@@ -61,13 +62,14 @@ SCHEMA = vol.Schema(
         vol.Optional("config"): FLOW,
         vol.Optional("options"): FLOW,
         vol.Optional("entity"): {str: {str: ENTITY}},
-        vol.Optional("exceptions"): {str: {vol.Required("message"): NON_EMPTY}},
-        vol.Optional("issues"): {str: dict},
-        vol.Optional("selector"): {str: {vol.Required("options"): STRINGS}},
+        vol.Optional("device"): {str: {vol.Required("name"): NON_EMPTY}},
         vol.Optional("device_automation"): {
             vol.Optional("trigger_type"): STRINGS,
             vol.Optional("trigger_subtype"): STRINGS,
         },
+        vol.Optional("exceptions"): {str: {vol.Required("message"): NON_EMPTY}},
+        vol.Optional("issues"): {str: dict},
+        vol.Optional("selector"): {str: {vol.Required("options"): STRINGS}},
         vol.Optional("services"): {
             str: {
                 vol.Required("name"): NON_EMPTY,
@@ -125,9 +127,8 @@ def _flow_keys(cls: ast.ClassDef, where: str) -> Iterator[Needed]:
                     yield Needed((section, "abort", reason), where)
         if isinstance(node, ast.Call):
             name = _call_name(node)
-            if name in {"async_show_form", "async_show_menu"} and (
-                step := _const(_keyword(node, "step_id"))
-            ):
+            # Our own helpers that show a form take the step as `step_id=` too.
+            if step := _const(_keyword(node, "step_id")):
                 yield Needed((section, "step", step), where)
                 options = _keyword(node, "menu_options")
                 if isinstance(options, ast.List):
@@ -136,11 +137,11 @@ def _flow_keys(cls: ast.ClassDef, where: str) -> Iterator[Needed]:
             elif name == "async_abort" and (reason := _const(_keyword(node, "reason"))):
                 yield Needed((section, "abort", reason), where)
             elif name in IMPLICIT_ABORTS:
+                # A reason in a variable cannot be followed here; nor is it the default.
                 given = _keyword(node, "reason")
-                reason = IMPLICIT_ABORTS[name] if given is None else _const(given)
-                # A reason passed in by the caller (no literal here) is checked where it is named.
-                if reason is not None:
-                    yield Needed((section, "abort", reason), where)
+                implicit = IMPLICIT_ABORTS[name] if given is None else _const(given)
+                if implicit:
+                    yield Needed((section, "abort", implicit), where)
         if isinstance(node, ast.Assign) and (value := _const(node.value)):
             for target in node.targets:
                 if isinstance(target, ast.Subscript) and ast.unparse(target.value) == "errors":
@@ -165,6 +166,8 @@ def needed_keys(source: str, module: str) -> Iterator[Needed]:
                 yield Needed(("exceptions", key, "message"), where)
             elif _call_name(node).endswith("EntityDescription"):
                 yield Needed(("entity", module, key), where)
+            elif _call_name(node) == "DeviceInfo":
+                yield Needed(("device", key, "name"), where)
         elif (
             isinstance(node, ast.Assign)
             and (value := _const(node.value))
@@ -210,4 +213,35 @@ def shape_problems(strings: dict[str, Any]) -> list[str]:
                 for field in described
                 if field not in step.get("data", {})
             )
+    return problems
+
+
+def _leaves(node: Any, prefix: tuple[str, ...] = ()) -> dict[tuple[str, ...], str]:
+    if isinstance(node, dict):
+        leaves: dict[tuple[str, ...], str] = {}
+        for key, value in node.items():
+            leaves.update(_leaves(value, (*prefix, key)))
+        return leaves
+    return {prefix: node}
+
+
+def _placeholders(text: str) -> set[str]:
+    return {field for _, field, _, _ in Formatter().parse(text) if field is not None}
+
+
+def language_problems(english: dict[str, Any], other: dict[str, Any]) -> list[str]:
+    """Return the keys a language lacks or adds against English, and placeholders that differ.
+
+    A language is shown as a whole: a key it lacks shows English in the middle of it, and a key
+    English dropped is text nobody maintains any more.
+    """
+    want, have = _leaves(english), _leaves(other)
+    problems = [f"{'.'.join(path)} is missing" for path in want if path not in have]
+    problems += [f"{'.'.join(path)} is not in English" for path in have if path not in want]
+    problems += [
+        f"{'.'.join(path)} has placeholders {sorted(_placeholders(have[path]))}, "
+        f"English {sorted(_placeholders(text))}"
+        for path, text in want.items()
+        if path in have and _placeholders(have[path]) != _placeholders(text)
+    ]
     return problems

@@ -29,6 +29,7 @@ Public API::
     hub.add_device(record, items) / hub.remove_device(device_id) / hub.update_device(id, **changes)
     hub.add_scene(record) / hub.delete_scene(id) / hub.add_room(record) / hub.delete_room(id)
     hub.broadcast(subclass, result)             # any ui_broadcast
+    hub.send_raw(text)                          # one frame as is to every local socket (garbage)
     # fault knobs
     hub.response_delay = 0.5                    # slow answers (seconds before each answer)
     hub.rotate_local_key(user, new_token)       # the client's cached key turns bad
@@ -330,6 +331,11 @@ class EzloHubSimulator(_Server):
             self.rebooting = False
 
         self._reboot_task = asyncio.create_task(come_back())
+
+    def send_raw(self, text: str) -> None:
+        """Send one frame exactly as given to every local socket, logged in or not."""
+        for ws in list(self.sockets):
+            self.send(ws, text)
 
     # ---------------------------------------------------------------- hub-side changes
     def broadcast(self, subclass: str, result: Any) -> None:

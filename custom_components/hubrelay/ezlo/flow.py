@@ -74,11 +74,11 @@ RECONFIGURE_SCHEMA = probatio.Schema(
 #: The account's Ezlo hubs; the cloud and the hub refuse credentials the same way.
 EZLO_HUBS = UnitKind(
     ezlo=True,
-    default_name="Ezlo hub {serial}",
+    default_name="Ezlo {serial}",
     none_found="no_hubs",
     errors=(
         ((MmsAuthError, EzloAuthError), "invalid_auth"),
-        ((MmsError, EzloError), "cannot_connect"),
+        ((MmsError, EzloError), "ezlo_cannot_connect"),
     ),
     doing="connecting to the Ezlo hub",
 )
@@ -154,7 +154,7 @@ class EzloFlow(MmsAccountFlow):
             self._abort_if_unique_id_configured(updates={CONF_HOST: host})
         self._abort_if_unique_id_configured()
         self._ezlo_found = {serial: host}
-        self.context["title_placeholders"] = {"name": f"Ezlo hub {serial}"}
+        self.context["title_placeholders"] = {"name": EZLO_HUBS.default_name.format(serial=serial)}
         return await self.async_step_ezlo()
 
     async def async_step_ezlo(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
@@ -273,6 +273,16 @@ class EzloFlow(MmsAccountFlow):
 
 class EzloOptionsFlow(DeviceOptionsFlow):
     """Ezlo options: devices to leave out of Home Assistant."""
+
+    async def async_step_init(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
+        """Home Assistant opens options here; the form is the Ezlo step."""
+        return await self.async_step_ezlo_options(user_input)
+
+    async def async_step_ezlo_options(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Show and store the Ezlo options."""
+        return await self._async_step_devices(user_input, step_id="ezlo_options")
 
     def _fields(self) -> Mapping[Any, Any]:
         # A loaded Ezlo entry's runtime data is always its Ezlo coordinator.

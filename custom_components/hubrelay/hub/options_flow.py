@@ -17,16 +17,21 @@ def device_choices(devices: Iterable[tuple[str, str]]) -> SelectSelector:
 
 
 class DeviceOptionsFlow(OptionsFlowWithReload):
-    """Options that offer the hub's devices; the entry must be loaded to know them."""
+    """Options that offer the hub's devices; the entry must be loaded to know them.
 
-    async def async_step_init(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
-        """Show and store the options."""
+    Each system shows them on a step of its own, so the form is described for its hub.
+    """
+
+    async def _async_step_devices(
+        self, user_input: dict[str, Any] | None, *, step_id: str
+    ) -> ConfigFlowResult:
+        """Show and store the options on the system's step `step_id`."""
         if self.config_entry.state is not ConfigEntryState.LOADED:
             return self.async_abort(reason="not_loaded")
         if user_input is not None:
             return self.async_create_entry(data=user_input)
         return self.async_show_form(
-            step_id="init",
+            step_id=step_id,
             data_schema=self.add_suggested_values_to_schema(
                 probatio.Schema(dict(self._fields())), self.config_entry.options
             ),

@@ -102,7 +102,7 @@ SIGN_IN_ERRORS: ErrorKeys = (
     (LoxoneAuthenticationError, "invalid_auth"),
     (LoxoneBlockedError, "blocked"),
     (LoxoneCloudDNSError, "cloud_dns"),
-    (LoxoneError, "cannot_connect"),
+    (LoxoneError, "miniserver_cannot_connect"),
 )
 
 
@@ -268,7 +268,13 @@ class LoxoneOptionsFlow(OptionsFlowWithReload):
     """
 
     async def async_step_init(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
-        """Show and store the options."""
+        """Home Assistant opens options here; the form is the Miniserver step."""
+        return await self.async_step_loxone_options(user_input)
+
+    async def async_step_loxone_options(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Show and store the Miniserver options."""
         if user_input is not None:
             options = dict(self.config_entry.options)
             if user_input.get(CONF_FORGET_VISU_PASSWORD):
@@ -282,4 +288,4 @@ class LoxoneOptionsFlow(OptionsFlowWithReload):
                 probatio.Optional(CONF_FORGET_VISU_PASSWORD, default=False): bool,
             }
         )
-        return self.async_show_form(step_id="init", data_schema=schema)
+        return self.async_show_form(step_id="loxone_options", data_schema=schema)

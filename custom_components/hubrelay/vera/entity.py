@@ -27,14 +27,23 @@ def vera_device_info(coordinator: VeraCoordinator, device: VeraDevice) -> Device
     details = session.device_details.get(device.id)
     room = session.rooms.get(device.room_id) if device.room_id is not None else None
     category = session.categories.get(device.category)
-    return DeviceInfo(
+    info = DeviceInfo(
         identifiers={(DOMAIN, vera_device_id(coordinator.serial, device.id))},
-        name=device.name or f"Device {device.id}",
         manufacturer=(details.manufacturer if details else None) or None,
         model=(details.model if details else None) or category or None,
         suggested_area=room.name if room and room.name else None,
         via_device_id=coordinator.hub_device_id,
     )
+    if device.name:
+        info["name"] = device.name
+    else:
+        # Home Assistant names it in the user's language: "Device 12".
+        info.update(
+            DeviceInfo(
+                translation_key="unnamed_device", translation_placeholders={"id": str(device.id)}
+            )
+        )
+    return info
 
 
 class VeraBaseEntity(HubBaseEntity[VeraCoordinator]):

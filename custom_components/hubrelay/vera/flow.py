@@ -61,7 +61,7 @@ VERA_UNITS = UnitKind(
         (VeraInvalidUrlError, "invalid_url"),
         ((MmsAuthError, VeraAuthError), "invalid_auth"),
         (VeraHubOfflineError, "unit_offline"),
-        ((MmsError, VeraError), "cannot_connect"),
+        ((MmsError, VeraError), "vera_cannot_connect"),
     ),
     doing="connecting to the Vera",
 )
@@ -103,7 +103,9 @@ class VeraFlow(MmsAccountFlow):
             serial, data = found
             await self.async_set_unique_id(serial)
             self._abort_if_unique_id_configured()
-            return self.async_create_entry(title=f"Vera {serial}", data=data)
+            return self.async_create_entry(
+                title=VERA_UNITS.default_name.format(serial=serial), data=data
+            )
         return self.async_show_form(
             step_id="vera_local",
             data_schema=self.add_suggested_values_to_schema(URL_SCHEMA, echo(user_input or {})),
@@ -197,6 +199,16 @@ class VeraFlow(MmsAccountFlow):
 
 class VeraOptionsFlow(DeviceOptionsFlow):
     """Vera options: which switches are lights, devices to leave out."""
+
+    async def async_step_init(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
+        """Home Assistant opens options here; the form is the Vera step."""
+        return await self.async_step_vera_options(user_input)
+
+    async def async_step_vera_options(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Show and store the Vera options."""
+        return await self._async_step_devices(user_input, step_id="vera_options")
 
     def _fields(self) -> Mapping[Any, Any]:
         # A loaded Vera entry's runtime data is always its Vera coordinator.

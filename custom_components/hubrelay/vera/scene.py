@@ -24,7 +24,11 @@ class VeraScene(VeraBaseEntity, SceneEntity):
         super().__init__(coordinator)
         self._scene = scene
         self._attr_unique_id = f"{coordinator.serial}_scene_{scene.id}"
-        self._attr_name = scene.name or f"Scene {scene.id}"
+        if scene.name:
+            self._attr_name = scene.name
+        else:
+            self._attr_translation_key = "unnamed_scene"
+            self._attr_translation_placeholders = {"id": str(scene.id)}
         self._attr_device_info = DeviceInfo(identifiers={(DOMAIN, coordinator.serial)})
 
     async def async_activate(self, **kwargs: Any) -> None:

@@ -109,7 +109,7 @@ async def test_account_errors_and_recovery(hass: HomeAssistant, world: EzloWorld
     result = await hass.config_entries.flow.async_configure(
         result["flow_id"], {CONF_USERNAME: USERNAME, CONF_PASSWORD: PASSWORD}
     )
-    assert result["errors"] == {"base": "cannot_connect"}
+    assert result["errors"] == {"base": "ezlo_cannot_connect"}
     world.cloud.down.clear()
     result = await hass.config_entries.flow.async_configure(
         result["flow_id"], {CONF_USERNAME: USERNAME, CONF_PASSWORD: PASSWORD}
@@ -140,7 +140,7 @@ async def test_hub_errors_and_recovery(hass: HomeAssistant, world: EzloWorld) ->
         result["flow_id"], {CONF_HUB: world.serial, CONF_CONNECTION: "relay"}
     )
     assert result["step_id"] == "ezlo_hub"
-    assert result["errors"] == {"base": "cannot_connect"}
+    assert result["errors"] == {"base": "ezlo_cannot_connect"}
     world.relay.reconnect_hub()
     result = await hass.config_entries.flow.async_configure(
         result["flow_id"], {CONF_HUB: world.serial, CONF_CONNECTION: "local"}
@@ -236,7 +236,7 @@ async def test_discovered_hub_is_pre_filled(hass: HomeAssistant, world: EzloWorl
     )
     assert result["step_id"] == "ezlo"
     flows = hass.config_entries.flow.async_progress_by_handler(DOMAIN)
-    assert flows[0]["context"]["title_placeholders"] == {"name": f"Ezlo hub {world.serial}"}
+    assert flows[0]["context"]["title_placeholders"] == {"name": f"Ezlo {world.serial}"}
     result = await hass.config_entries.flow.async_configure(
         result["flow_id"], {CONF_USERNAME: USERNAME, CONF_PASSWORD: PASSWORD}
     )

@@ -88,7 +88,9 @@ def tls_for(kind: str, common_name: str) -> ssl.SSLContext | None:
 
 #: What a foreign server's answer becomes at the cloud sign-in. MMS refuses a login with HTTP
 #: 404 (documented in the MMS library), so any 404 reads as a wrong password.
-MMS_OUTCOME = {kind: "invalid_auth" if kind == "not_found" else "cannot_connect" for kind in KINDS}
+MMS_OUTCOME = {
+    kind: "invalid_auth" if kind == "not_found" else "ezlo_cannot_connect" for kind in KINDS
+}
 
 
 def login_count(world: EzloWorld) -> int:
@@ -208,7 +210,7 @@ async def test_relay_that_is_not_an_ezlo_relay(
     async with impostor(kind, ssl_context=tls_for(kind, "nma-relay")) as port:
         record.relay_url = f"wss://127.0.0.1:{port}"
         result = await submit(hass, flow_id, {CONF_HUB: world.serial, CONF_CONNECTION: "relay"})
-    assert_form_errors(result, "ezlo_hub", {"base": "cannot_connect"})
+    assert_form_errors(result, "ezlo_hub", {"base": "ezlo_cannot_connect"})
     assert_nothing_stored(hass)
     record.relay_url = relay
     result = await submit(hass, flow_id, {CONF_HUB: world.serial, CONF_CONNECTION: "relay"})
@@ -269,7 +271,7 @@ async def test_local_address_that_is_not_an_ezlo_hub(
     async with impostor("html" if kind == "plain_http" else kind, ssl_context=tls) as port:
         monkeypatch.setattr(coordinator_ezlo, "LOCAL_PORT", port)
         result = await submit(hass, flow_id, {CONF_HOST: "127.0.0.1"})
-    assert_form_errors(result, "ezlo_local", {"base": "cannot_connect"})
+    assert_form_errors(result, "ezlo_local", {"base": "ezlo_cannot_connect"})
     assert_nothing_stored(hass)
     monkeypatch.setattr(coordinator_ezlo, "LOCAL_PORT", hub_port)
     result = await submit(hass, flow_id, {CONF_HOST: "127.0.0.1"})
@@ -421,7 +423,7 @@ async def test_reconfigure_to_something_that_is_not_the_hub(
         result = await submit(
             hass, result["flow_id"], {**RECONFIGURE_LOCAL, CONF_CONNECTION: connection}
         )
-    assert_form_errors(result, "ezlo_reconfigure", {"base": "cannot_connect"})
+    assert_form_errors(result, "ezlo_reconfigure", {"base": "ezlo_cannot_connect"})
     assert ezlo_entry.data == before
     record.relay_url = relay
     monkeypatch.setattr(coordinator_ezlo, "LOCAL_PORT", hub_port)

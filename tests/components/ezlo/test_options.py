@@ -18,6 +18,7 @@ async def test_excluded_devices_get_no_entities(
     assert hass.states.get("switch.living_room_lamp_switch") is not None
     result = await hass.config_entries.options.async_init(ezlo_entry.entry_id)
     assert result["type"] is FlowResultType.FORM
+    assert result["step_id"] == "ezlo_options"
     options = result["data_schema"].schema[CONF_EXCLUDED_DEVICES].config["options"]  # type: ignore[union-attr]
     assert {"value": lamp["_id"], "label": "Lamp switch"} in options
     result = await hass.config_entries.options.async_configure(

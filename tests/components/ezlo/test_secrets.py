@@ -225,7 +225,7 @@ async def test_flows_leak_no_secret(
     assert result["errors"] == {"base": "invalid_auth"}
     ezlo.cloud.down |= {"auth", "auth_alt"}
     result = await configure(hass, sweep, "cloud down", flow_id, account)
-    assert result["errors"] == {"base": "cannot_connect"}
+    assert result["errors"] == {"base": "ezlo_cannot_connect"}
     ezlo.cloud.down.clear()
     with patch.object(account_flow, "account_units", side_effect=RuntimeError("bug")):
         result = await configure(hass, sweep, "unexpected error", flow_id, account)
@@ -242,7 +242,7 @@ async def test_flows_leak_no_secret(
     await ezlo.relay.disconnect_hub()
     relay = {CONF_HUB: ezlo.serial, CONF_CONNECTION: "relay"}
     result = await configure(hass, sweep, "hub off the cloud", flow_id, relay)
-    assert result["errors"] == {"base": "cannot_connect"}
+    assert result["errors"] == {"base": "ezlo_cannot_connect"}
     ezlo.relay.reconnect_hub()
     result = await configure(hass, sweep, "hub", flow_id, relay | {CONF_CONNECTION: "local"})
     # A password typed into the host field ("user:password@host") is refused, not echoed.

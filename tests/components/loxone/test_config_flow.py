@@ -95,7 +95,7 @@ async def test_user_flow_stores_a_token_not_the_password(
     [
         ({CONF_PASSWORD: "wrong"}, "invalid_auth"),
         ({CONF_USERNAME: "nobody"}, "invalid_auth"),
-        ({CONF_PORT: 1}, "cannot_connect"),
+        ({CONF_PORT: 1}, "miniserver_cannot_connect"),
     ],
 )
 async def test_user_flow_recovers_from_errors(
@@ -259,7 +259,7 @@ async def test_reconfigure_checks_it_is_the_same_miniserver(
     result = await hass.config_entries.flow.async_configure(
         result["flow_id"], {**connection, CONF_PORT: 1}
     )
-    assert result["errors"] == {"base": "cannot_connect"}
+    assert result["errors"] == {"base": "miniserver_cannot_connect"}
     async with MiniserverSimulator(serial="504F94FFFFFF") as other:
         # Another serial at the new address: refused before our token is used.
         result = await hass.config_entries.flow.async_configure(
@@ -306,7 +306,7 @@ async def test_options_store_the_visualisation_password(
 ) -> None:
     entry = await add_miniserver(hass, miniserver)
     result = await hass.config_entries.options.async_init(entry.entry_id)
-    assert result["step_id"] == "init"
+    assert result["step_id"] == "loxone_options"
     result = await hass.config_entries.options.async_configure(
         result["flow_id"], {CONF_VISU_PASSWORD: "1234"}
     )

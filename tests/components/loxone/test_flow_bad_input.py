@@ -211,7 +211,7 @@ async def test_form_tls_to_a_plain_http_miniserver(
 ) -> None:
     flow_id, good = user_flow
     result = await submit(hass, flow_id, {**good, CONF_USE_TLS: True})
-    assert_form_errors(result, "loxone", {"base": "cannot_connect"})
+    assert_form_errors(result, "loxone", {"base": "miniserver_cannot_connect"})
     assert_nothing_stored(hass)
     await finish(hass, flow_id, good)
 
@@ -229,7 +229,7 @@ async def test_form_server_that_is_not_a_miniserver(
     flow_id, good = user_flow
     async with impostor(kind, upstream=miniserver.base_url) as port:
         result = await submit(hass, flow_id, {**good, CONF_PORT: port})
-    assert_form_errors(result, "loxone", {"base": "cannot_connect"})
+    assert_form_errors(result, "loxone", {"base": "miniserver_cannot_connect"})
     assert_nothing_stored(hass)
     await finish(hass, flow_id, good)
 
@@ -248,7 +248,7 @@ async def test_form_cloud_dns_that_is_not_cloud_dns(
     async with impostor(kind) as port:
         monkeypatch.setattr(coordinator_module, "CLOUD_DNS_URL", f"http://127.0.0.1:{port}/")
         result = await submit(hass, flow_id, {**good, CONF_HOST: "504F94A0B1C2"})
-    error = "cannot_connect" if kind == "silent" else "cloud_dns"
+    error = "miniserver_cannot_connect" if kind == "silent" else "cloud_dns"
     assert_form_errors(result, "loxone", {"base": error})
     assert_nothing_stored(hass)
     await finish(hass, flow_id, good)
@@ -307,7 +307,7 @@ async def test_reauth_miniserver_gone(
         )
         before = dict(loxone_entry.data)
         result = await submit(hass, result["flow_id"], REAUTH_GOOD)
-    assert_form_errors(result, "reauth_confirm", {"base": "cannot_connect"})
+    assert_form_errors(result, "reauth_confirm", {"base": "miniserver_cannot_connect"})
     assert loxone_entry.data == before
     hass.config_entries.async_update_entry(
         loxone_entry, data={**loxone_entry.data, CONF_PORT: good_port}
@@ -382,7 +382,7 @@ async def test_reconfigure_to_a_server_that_is_not_a_miniserver(
         result = await submit(
             hass, result["flow_id"], {**connection_of(miniserver), CONF_PORT: port}
         )
-    assert_form_errors(result, "reconfigure", {"base": "cannot_connect"})
+    assert_form_errors(result, "reconfigure", {"base": "miniserver_cannot_connect"})
     assert loxone_entry.data == before
     result = await submit(hass, result["flow_id"], connection_of(miniserver))
     assert result["reason"] == "reconfigure_successful"

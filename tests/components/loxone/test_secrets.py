@@ -455,7 +455,7 @@ async def test_flows_leak_no_secret(
     for where, change, error in (
         ("wrong password", {CONF_PASSWORD: WRONG_PASSWORD}, "invalid_auth"),
         ("unknown user", {CONF_USERNAME: "nobody-here"}, "invalid_auth"),
-        ("unreachable", {CONF_PORT: 1}, "cannot_connect"),
+        ("unreachable", {CONF_PORT: 1}, "miniserver_cannot_connect"),
     ):
         result = await configure(hass, sweep, where, flow_id, account(miniserver, **change))
         assert result["errors"] == {"base": error}
@@ -510,7 +510,7 @@ async def test_flows_leak_no_secret(
     result = await configure(
         hass, sweep, "reconfigure", result["flow_id"], {**connection, CONF_PORT: 1}
     )
-    assert result["errors"] == {"base": "cannot_connect"}
+    assert result["errors"] == {"base": "miniserver_cannot_connect"}
     async with MiniserverSimulator(serial="504F94FFFFFF") as other:
         result = await configure(
             hass, sweep, "reconfigure", result["flow_id"], {**connection, CONF_PORT: other.port}

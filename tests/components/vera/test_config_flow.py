@@ -75,7 +75,7 @@ async def test_local_errors_and_recovery(hass: HomeAssistant, world: VeraWorld) 
     result = await hass.config_entries.flow.async_configure(flow_id, {CONF_URL: "ftp://vera"})
     assert result["errors"] == {"base": "invalid_url"}
     result = await hass.config_entries.flow.async_configure(flow_id, {CONF_URL: "127.0.0.1:1"})
-    assert result["errors"] == {"base": "cannot_connect"}
+    assert result["errors"] == {"base": "vera_cannot_connect"}
     result = await hass.config_entries.flow.async_configure(flow_id, {CONF_URL: world.address})
     assert result["type"] is FlowResultType.CREATE_ENTRY
     await hass.async_block_till_done()
@@ -129,7 +129,7 @@ async def test_account_errors_and_recovery(hass: HomeAssistant, world: VeraWorld
     assert result["errors"] == {"base": "invalid_auth"}
     world.cloud.down = {"auth", "auth_alt"}
     result = await hass.config_entries.flow.async_configure(flow_id, ACCOUNT)
-    assert result["errors"] == {"base": "cannot_connect"}
+    assert result["errors"] == {"base": "vera_cannot_connect"}
     world.cloud.down = set()
     with patch.object(account_flow, "account_units", side_effect=RuntimeError("bug")):
         result = await hass.config_entries.flow.async_configure(flow_id, ACCOUNT)
@@ -190,7 +190,7 @@ async def test_reconfigure_moves_a_relay_entry_to_a_local_url(
     result = await hass.config_entries.flow.async_configure(
         result["flow_id"], {CONF_URL: "127.0.0.1:1"}
     )
-    assert result["errors"] == {"base": "cannot_connect"}
+    assert result["errors"] == {"base": "vera_cannot_connect"}
     async with VeraLuupSimulator(other_house()) as other:
         result = await hass.config_entries.flow.async_configure(
             result["flow_id"], {CONF_URL: f"127.0.0.1:{other.port}"}
@@ -221,4 +221,4 @@ async def test_a_vera_without_serial_is_refused(hass: HomeAssistant, world: Vera
         result = await hass.config_entries.flow.async_configure(
             flow_id, {CONF_URL: f"127.0.0.1:{nameless.port}"}
         )
-    assert result["errors"] == {"base": "cannot_connect"}
+    assert result["errors"] == {"base": "vera_cannot_connect"}

@@ -92,7 +92,9 @@ def point_mms_at(monkeypatch: pytest.MonkeyPatch, port: int) -> None:
 
 #: What a foreign server's answer becomes at the cloud sign-in. MMS refuses a login with HTTP
 #: 404 (documented in the MMS library), so any 404 reads as a wrong password.
-MMS_OUTCOME = {kind: "invalid_auth" if kind == "not_found" else "cannot_connect" for kind in KINDS}
+MMS_OUTCOME = {
+    kind: "invalid_auth" if kind == "not_found" else "vera_cannot_connect" for kind in KINDS
+}
 
 
 def login_count(world: VeraWorld) -> int:
@@ -191,7 +193,7 @@ async def test_local_address_that_is_not_a_vera(
     flow_id = await start_flow(hass, "vera_local")
     async with impostor(kind) as port:
         result = await submit(hass, flow_id, {CONF_URL: f"http://127.0.0.1:{port}"})
-    assert_form_errors(result, "vera_local", {"base": "cannot_connect"})
+    assert_form_errors(result, "vera_local", {"base": "vera_cannot_connect"})
     assert_nothing_stored(hass)
     await finish_local(hass, world, flow_id)
 
@@ -199,7 +201,7 @@ async def test_local_address_that_is_not_a_vera(
 async def test_local_port_zero(hass: HomeAssistant, world: VeraWorld) -> None:
     flow_id = await start_flow(hass, "vera_local")
     result = await submit(hass, flow_id, {CONF_URL: "127.0.0.1:0"})
-    assert_form_errors(result, "vera_local", {"base": "cannot_connect"})
+    assert_form_errors(result, "vera_local", {"base": "vera_cannot_connect"})
     await finish_local(hass, world, flow_id)
 
 
@@ -311,7 +313,7 @@ async def test_relay_that_is_not_a_vera_relay(
     async with impostor(kind) as port:
         record.relay_url = f"127.0.0.1:{port}"
         result = await submit(hass, flow_id, {CONF_UNIT: world.serial})
-    assert_form_errors(result, "vera_unit", {"base": "cannot_connect"})
+    assert_form_errors(result, "vera_unit", {"base": "vera_cannot_connect"})
     assert_nothing_stored(hass)
     record.relay_url = relay
     await finish_unit(hass, world, flow_id)
@@ -323,7 +325,7 @@ async def test_cloud_gone_when_the_unit_is_picked(hass: HomeAssistant, world: Ve
     flow_id = await signed_in(hass)
     world.cloud.down = {"auth", "auth_alt"}
     result = await submit(hass, flow_id, {CONF_UNIT: world.serial})
-    assert_form_errors(result, "vera_unit", {"base": "cannot_connect"})
+    assert_form_errors(result, "vera_unit", {"base": "vera_cannot_connect"})
     assert_nothing_stored(hass)
     world.cloud.down = set()
     await finish_unit(hass, world, flow_id)
@@ -437,7 +439,7 @@ async def test_reconfigure_to_a_server_that_is_not_a_vera(
     result = await start_entry_flow(hass, relay_entry, SOURCE_RECONFIGURE)
     async with impostor(kind) as port:
         result = await submit(hass, result["flow_id"], {CONF_URL: f"127.0.0.1:{port}"})
-    assert_form_errors(result, "vera_reconfigure", {"base": "cannot_connect"})
+    assert_form_errors(result, "vera_reconfigure", {"base": "vera_cannot_connect"})
     assert relay_entry.data == before
     result = await submit(hass, result["flow_id"], {CONF_URL: world.address})
     assert result["reason"] == "reconfigure_successful"

@@ -18,6 +18,7 @@ async def test_lights_and_excluded_devices(
     assert hass.states.get("switch.hall_hall_switch") is not None
     result = await hass.config_entries.options.async_init(vera_entry.entry_id)
     assert result["type"] is FlowResultType.FORM
+    assert result["step_id"] == "vera_options"
     schema = result["data_schema"].schema
     lights = schema[CONF_LIGHTS].config["options"]
     assert lights == [{"value": "10", "label": "Hall switch"}]  # dimmers are lights already

@@ -244,3 +244,61 @@ async def test_diagnostics_are_useful_and_redacted(
         for secret in secrets[:1] + secrets[5:]:
             assert secret not in caplog.text
         assert await hass.config_entries.async_remove(entry.entry_id)
+
+
+async def test_nameless_devices_and_scenes_are_named_in_the_users_language(
+    hass: HomeAssistant,
+    world: VeraWorld,
+    device_registry: dr.DeviceRegistry,
+    entity_registry: er.EntityRegistry,
+) -> None:
+    world.hub.house.scenes[8] = {"name": "", "id": 8, "room": 0, "active": 0}
+    world.hub.add_device(
+        {
+            "name": "",
+            "id": 41,
+            "category": 3,
+            "subcategory": 0,
+            "room": 4,
+            "parent": 1,
+            "altid": "41",
+            "status": "1",
+            "state": -1,
+            "comment": "",
+        }
+    )
+    entry = await add_vera(hass, world)
+    ids = {
+        "scene": f"{world.serial}_scene_8",
+        "switch": f"{world.serial}_41",
+    }
+    registered = {
+        domain: entity_registry.async_get_entity_id(domain, DOMAIN, unique_id)
+        for domain, unique_id in ids.items()
+    }
+    # The names the code used to build in English, so the entity ids stay what they were.
+    assert registered == {
+        "scene": "scene.vera_50012345_scene_8",
+        "switch": "switch.garden_device_41",
+    }
+
+    def names() -> tuple[str | None, str]:
+        device = device_registry.async_get_device_by_identifier(
+            (DOMAIN, f"{world.serial}_41"), entry.entry_id
+        )
+        assert device is not None
+        state = hass.states.get(registered["scene"] or "")
+        assert state is not None
+        return device.name, state.attributes["friendly_name"]
+
+    assert names() == ("Device 41", f"{entry.title} Scene 8")
+    await hass.config_entries.async_unload(entry.entry_id)
+    await hass.config.async_update(language="de")
+    await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    assert names() == ("Gerät 41", f"{entry.title} Szene 8")
+    assert {
+        domain: entity_registry.async_get_entity_id(domain, DOMAIN, unique_id)
+        for domain, unique_id in ids.items()
+    } == registered
+    await hass.config_entries.async_unload(entry.entry_id)

@@ -182,7 +182,7 @@ async def test_flows_leak_no_secret(
     for where, url, error in (
         ("invalid URL", "ftp://vera", "invalid_url"),
         ("credentials in the URL", f"http://owner:{URL_PASSWORD}@{vera.address}", "invalid_url"),
-        ("unreachable", "127.0.0.1:1", "cannot_connect"),
+        ("unreachable", "127.0.0.1:1", "vera_cannot_connect"),
     ):
         result = await configure(hass, sweep, where, flow_id, {CONF_URL: url})
         assert result["errors"] == {"base": error}
@@ -202,7 +202,7 @@ async def test_flows_leak_no_secret(
     assert result["errors"] == {"base": "invalid_auth"}
     vera.cloud.down = {"auth", "auth_alt"}
     result = await configure(hass, sweep, "cloud down", flow_id, account)
-    assert result["errors"] == {"base": "cannot_connect"}
+    assert result["errors"] == {"base": "vera_cannot_connect"}
     vera.cloud.down = set()
     with patch.object(account_flow, "account_units", side_effect=RuntimeError("bug")):
         result = await configure(hass, sweep, "unexpected error", flow_id, account)
@@ -252,7 +252,7 @@ async def test_flows_leak_no_secret(
     result = await entry_flow(hass, sweep, entry, SOURCE_RECONFIGURE)
     flow_id = result["flow_id"]
     result = await configure(hass, sweep, "reconfigure", flow_id, {CONF_URL: "127.0.0.1:1"})
-    assert result["errors"] == {"base": "cannot_connect"}
+    assert result["errors"] == {"base": "vera_cannot_connect"}
     other_house = demo_house()
     other_house.serial = "50099999"
     async with VeraLuupSimulator(other_house) as other:

@@ -132,3 +132,33 @@ async def test_cloud_outage_is_a_connection_error(http: aiohttp.ClientSession) -
         info = HubInfo.from_json({"serial": "90000123"})
         with pytest.raises(EzloConnectionError, match="local keys"):
             await credentials.local_key(info, False)
+
+
+async def test_cloud_errors_become_ezlo_errors_and_auth_stays_auth(
+    http: aiohttp.ClientSession,
+) -> None:
+    async with MmsCloudSimulator() as cloud:
+        cloud.add_account("owner", "secret-password")
+        cloud.add_hub("owner", "45006642", relay_url="127.0.0.1:9", kind="ezlo", name="Ezlo")
+        refused = MmsCredentials(
+            MmsClient(http, "owner", "wrong-password", **cloud.client_kwargs()), "45006642"
+        )
+        with pytest.raises(EzloAuthError, match="MMS refused the login"):
+            await refused.relay(refresh=False)
+
+        client = MmsClient(http, "owner", "secret-password", **cloud.client_kwargs())
+        credentials = MmsCredentials(client, "45006642")
+        first = await credentials.relay(refresh=False)
+        cloud.down = {"device", "device_alt"}
+        with pytest.raises(EzloConnectionError, match="MMS cloud unavailable"):
+            await credentials.relay(refresh=True)
+        cloud.down = {"account", "account_alt", "device", "device_alt", "cloud"}
+        info = HubInfo.from_json({"serial": "45006642"})
+        with pytest.raises(EzloConnectionError, match="cannot fetch the hub's local keys"):
+            await credentials.local_key(info, refresh=True)
+        cloud.down = set()
+        renewed = await credentials.relay(refresh=True)
+        assert renewed.url == first.url
+        # Without a listener the fetched keys are simply used.
+        key = await credentials.local_key(info, refresh=False)
+        assert key.user == cloud.local_keys("45006642").user
