@@ -69,7 +69,9 @@ async def sign_in(
         await client.connect()
         api_info, structure, token = client.api_info, client.structure, client.token
         public_key = client.public_key
-        if api_info is None or structure is None or token is None or public_key is None:
+        if (  # connect() sets all of them
+            api_info is None or structure is None or token is None or public_key is None
+        ):
             raise LoxoneProtocolError("the session ended before it was complete")
         return MiniserverIdentity(
             serial=api_info.serial,
