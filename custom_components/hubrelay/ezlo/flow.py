@@ -49,6 +49,7 @@ from ..protocols.ezlo import EzloAuthError, EzloError, HubInfo, LocalHubTranspor
 from ..protocols.ezlo.mms_credentials import MmsCredentials
 from ..protocols.mms import MmsAuthError, MmsClient, MmsError
 from .coordinator import EzloCoordinator, async_is_same_hub, hub_session, hub_transport
+from .repairs import report_unproven_move
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -150,6 +151,7 @@ class EzloFlow(MmsAccountFlow):
         ):
             # An announcement is no proof: move the entry only to a hub presenting its pins.
             if not await async_is_same_hub(self.hass, host, entry.data):
+                report_unproven_move(self.hass, entry, host)
                 return self.async_abort(reason="hub_identity_unproven")
             self._abort_if_unique_id_configured(updates={CONF_HOST: host})
         self._abort_if_unique_id_configured()

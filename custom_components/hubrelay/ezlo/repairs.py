@@ -37,5 +37,25 @@ def report_identity_changed(
 
 @callback
 def clear_identity_issue(hass: HomeAssistant, entry: HubRelayConfigEntry) -> None:
-    """Drop the identity issue: the pinned hub answered."""
+    """Drop the identity issues: the pinned hub answered."""
     ir.async_delete_issue(hass, DOMAIN, identity_issue_id(entry.entry_id))
+    ir.async_delete_issue(hass, DOMAIN, unproven_move_issue_id(entry.entry_id))
+
+
+def unproven_move_issue_id(entry_id: str) -> str:
+    """Repair issue id for an announcement of the hub at an address that proved nothing."""
+    return f"hub_announced_elsewhere_{entry_id}"
+
+
+@callback
+def report_unproven_move(hass: HomeAssistant, entry: HubRelayConfigEntry, host: str) -> None:
+    """Ask the user about a hub announced at a new address that did not prove it is the hub."""
+    ir.async_create_issue(
+        hass,
+        DOMAIN,
+        unproven_move_issue_id(entry.entry_id),
+        is_fixable=False,
+        severity=ir.IssueSeverity.WARNING,
+        translation_key="hub_announced_elsewhere",
+        translation_placeholders={"title": entry.title, "host": host},
+    )

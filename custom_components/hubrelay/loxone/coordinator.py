@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 import logging
 import re
+import ssl
 from typing import Any, TypedDict, cast
 
 from homeassistant.const import CONF_HOST, CONF_PORT, CONF_USERNAME, EVENT_HOMEASSISTANT_STOP
@@ -22,6 +23,7 @@ from homeassistant.exceptions import (
 )
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
 from homeassistant.helpers.storage import Store
+from homeassistant.util.network import is_ip_address
 
 from ..const import (
     CONF_CLIENT_UUID,
@@ -51,6 +53,7 @@ from ..protocols.loxone import (
     Timings,
     Token,
     resolve_cloud_dns,
+    tls_endpoint_by_ip,
 )
 from ..protocols.loxone.cloud_dns import CLOUD_DNS_URL
 from .repairs import clear_identity_issue, report_identity_changed, report_weak_password
@@ -60,6 +63,8 @@ _LOGGER = logging.getLogger(__name__)
 STORAGE_VERSION = 1
 #: Timeouts and backoffs of every Miniserver session (tests shorten them).
 TIMINGS = Timings()
+#: Roots a Gen 2 certificate is checked against: the system's (tests trust their own CA).
+TLS_CONTEXT: ssl.SSLContext | None = None
 _SERIAL = re.compile(r"(?:[0-9A-Fa-f]{2}:?){5}[0-9A-Fa-f]{2}")
 
 type StateListener = Callable[[bytes, StateValue], None]
@@ -109,6 +114,21 @@ async def async_resolve_endpoint(hass: HomeAssistant, data: Mapping[str, Any]) -
             http_timeout=TIMINGS.http_timeout,
         )
         return address.endpoint(verify_tls=data.get(CONF_VERIFY_TLS, True))
+    if (
+        data.get(CONF_USE_TLS)
+        and data.get(CONF_VERIFY_TLS, True)
+        and not data.get(CONF_SERIAL)
+        and is_ip_address(host.strip("[]"))
+    ):
+        # A first verified sign-in by IP: learn the serial under chain verification, so the
+        # certificate's dyndns name can be checked; verification never has to be turned off.
+        return await tls_endpoint_by_ip(
+            async_get_clientsession(hass),
+            host,
+            data[CONF_PORT],
+            ssl_context=TLS_CONTEXT,
+            http_timeout=TIMINGS.http_timeout,
+        )
     return build_endpoint(data)
 
 
@@ -120,6 +140,7 @@ def build_endpoint(data: Mapping[str, Any]) -> Endpoint:
         use_tls=data.get(CONF_USE_TLS, False),
         verify_tls=data.get(CONF_VERIFY_TLS, True),
         serial=data.get(CONF_SERIAL),
+        ssl_context=TLS_CONTEXT,
     )
 
 

@@ -18,7 +18,7 @@ from homeassistant.helpers import issue_registry as ir
 
 from custom_components.hubrelay.const import CONF_CONNECTION, CONF_HUB_FINGERPRINT, DOMAIN
 from custom_components.hubrelay.data import HubRelayConfigEntry
-from custom_components.hubrelay.ezlo.repairs import identity_issue_id
+from custom_components.hubrelay.ezlo.repairs import identity_issue_id, unproven_move_issue_id
 from tests.components.ezlo.conftest import PASSWORD, EzloWorld, add_hub
 from tests.components.ezlo.test_config_flow import discovery, start_entry_flow
 from tests.simulators.ezlo_hub import EzloHubSimulator
@@ -81,6 +81,10 @@ async def test_an_announcement_does_not_move_the_entry_to_an_impostor(
     assert result["reason"] == "hub_identity_unproven"
     assert entry.data[CONF_HOST] == "192.0.2.1"
     assert logins(world.hub, since) == []
+    # The user is asked, through Repairs, whether the hub really moved.
+    issue = ir.async_get(hass).async_get_issue(DOMAIN, unproven_move_issue_id(entry.entry_id))
+    assert issue is not None
+    assert issue.translation_placeholders == {"title": entry.title, "host": "127.0.0.1"}
 
 
 async def test_an_entry_without_a_pin_is_not_moved_by_an_announcement(
