@@ -91,3 +91,17 @@ def test_shape_problems_are_reported() -> None:
     assert shape_problems(undescribed) == ["config.step.x.data_description.host is missing"]
     stray = {"config": {"step": {"x": {"data": {}, "data_description": {"port": "Port"}}}}}
     assert shape_problems(stray) == ["config.step.x.data_description.port describes no field"]
+
+
+def test_a_module_beside_its_platform_translates_under_it(tmp_path: Path) -> None:
+    (tmp_path / "sensor.py").write_text("")
+    (tmp_path / "sensor_energy.py").write_text(
+        'class Load:\n    _attr_translation_key = "load_power"\n'
+        'ENTITY = Value(translation_key="grid_power")\n'
+    )
+    (tmp_path / "value_sensor.py").write_text('_attr_translation_key = "elsewhere"\n')
+    assert missing_keys(tmp_path, {}) == [
+        "entity.sensor.load_power (needed at sensor:2)",
+        "entity.sensor.grid_power (needed at sensor:3)",
+        "entity.value_sensor.elsewhere (needed at value_sensor:1)",
+    ]

@@ -428,6 +428,102 @@ def _digital_pulse(ctl: Control, args: list[str]) -> str | None:
     return "1" if args[0].lower() in accepted else None
 
 
+def _clamped_number(args: list[str], low: float, high: float) -> float | None:
+    number = _number(args[1]) if len(args) > 1 else None
+    return None if number is None else min(max(number, low), high)
+
+
+def _loads(ctl: Control) -> list[dict[str, Any]]:
+    try:
+        loads = json.loads(ctl.text("loads") or "[]")
+    except ValueError:
+        return []
+    return loads if isinstance(loads, list) else []
+
+
+def _energy_manager2(ctl: Control, args: list[str]) -> str | None:
+    command = args[0]
+    if command == "manage":
+        return "1"
+    if command in {"setMinSoc", "setMaxSpwr"}:
+        locked = ctl.detail("MinSocLocked" if command == "setMinSoc" else "MaxSpwrLocked", False)
+        high = 100.0 if command == "setMinSoc" else float("inf")
+        value = _clamped_number(args, 0.0, high)
+        if value is None or locked:
+            return None
+        ctl.set("MinSoc" if command == "setMinSoc" else "MaxSpwr", value)
+        return _fmt(value)
+    loads = _loads(ctl)
+    load = next((item for item in loads if item.get("uuid") == command), None)
+    if load is None or len(args) < 2 or args[1] not in {"activate", "deactivate", "automatic"}:
+        return None
+    load["activatedManually"] = args[1] == "activate"
+    load["deactivatedManually"] = args[1] == "deactivate"
+    if args[1] != "automatic":
+        load["active"] = args[1] == "activate"
+        load["pwr"] = load.get("ppwr", 0.0) if load["active"] else 0.0
+    ctl.set_text("loads", json.dumps(loads))
+    return "1"
+
+
+def _energy_manager(ctl: Control, args: list[str]) -> str | None:
+    command = args[0]
+    loads = _loads(ctl)
+    load_id = int(args[1]) if len(args) > 1 and args[1].isdigit() else None
+    load = next((item for item in loads if item.get("id") == load_id), None)
+    if load is None or command not in {"trigger", "turnOn", "turnOff"}:
+        return None
+    load["isActive"] = command != "turnOff"
+    load["isPermanentOn"] = command == "turnOn"
+    ctl.set_text("loads", json.dumps(loads))
+    return "1"
+
+
+def _wallbox2(ctl: Control, args: list[str]) -> str | None:
+    command = args[0].lower()
+    modes = {int(mode["id"]) for mode in ctl.detail("modes", []) or []} | {99}
+    number = _number(args[1]) if len(args) > 1 else None
+    if command == "allow" and len(args) > 1 and args[1] in {"on", "off"}:
+        ctl.set("enabled", 1.0 if args[1] == "on" else 0.0)
+        return args[1]
+    if command == "setmode" and number is not None and int(number) in modes:
+        ctl.set("mode", number)
+        return _fmt(number)
+    if command == "modeunplug" and number is not None and int(number) in modes - {99} | {0}:
+        ctl.set("modeUnplug", number)
+        return _fmt(number)
+    if command == "manuallimit":
+        value = _clamped_number(args, float(ctl.detail("min", 0.0)), float(ctl.detail("max", 22.0)))
+        if value is None:
+            return None
+        ctl.set("limit", value)
+        ctl.set("mode", 99.0)
+        return _fmt(value)
+    return None
+
+
+def _car_charger(ctl: Control, args: list[str]) -> str | None:
+    command = args[0].lower()
+    if command == "charge" and len(args) > 1 and args[1] in {"on", "off"}:
+        ctl.set("charging", 1.0 if args[1] == "on" else 0.0)
+        return args[1]
+    if command == "limitmode" and len(args) > 1 and args[1] in {"0", "1", "2"}:
+        ctl.set("limitMode", float(args[1]))
+        return args[1]
+    if command == "limit":
+        value = _clamped_number(args, ctl.get("minLimit"), ctl.get("maxLimit"))
+        if value is None:
+            return None
+        ctl.set("currentLimit", value)
+        return _fmt(value)
+    return None
+
+
+def _read_only(_ctl: Control, _args: list[str]) -> str | None:
+    """Monitors without commands (Fronius, Power Supply & Backup) refuse every command."""
+    return None
+
+
 HANDLERS: dict[str, Callable[[Control, list[str]], str | None]] = {
     "Switch": _switch,
     "Pushbutton": _pushbutton,
@@ -454,6 +550,12 @@ HANDLERS: dict[str, Callable[[Control, list[str]], str | None]] = {
     "Daytimer": _daytimer,
     "Alarm": _alarm,
     "SmokeAlarm": _smoke_alarm,
+    "EnergyManager2": _energy_manager2,
+    "EnergyManager": _energy_manager,
+    "Wallbox2": _wallbox2,
+    "CarCharger": _car_charger,
+    "Fronius": _read_only,
+    "PowerUnit": _read_only,
 }
 
 

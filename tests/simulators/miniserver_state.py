@@ -49,6 +49,8 @@ TEXT_STATE_NAMES = frozenset(
         "lockedReason",
         "timerModes",
         "presetList",
+        "loads",
+        "session",
     }
 )
 DAYTIMER_STATE_NAMES = frozenset({"entriesAndDefaultValue"})
@@ -275,4 +277,8 @@ def _default_text(ref: StateRef) -> str:
         return "[]"
     if ref.name == "color":
         return "hsv(0,0,0)"
+    if ref.name == "loads":
+        return "[]"
+    if ref.name == "session":
+        return "{}"
     return ""

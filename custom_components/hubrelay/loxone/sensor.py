@@ -11,37 +11,9 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from ..protocols.loxone import Control
 from .coordinator import LoxoneCoordinator
 from .entity import LoxoneEntity, LoxoneHubEntity
-from .formats import parse_format
 from .mapping import EntityFactory, build_entities
-
-
-class LoxoneValueSensor(LoxoneEntity, SensorEntity):
-    """One numeric state of a control, with unit and device class from its format string."""
-
-    def __init__(
-        self,
-        coordinator: LoxoneCoordinator,
-        control: Control,
-        state: str,
-        fmt: str | None,
-        *,
-        translation_key: str | None = None,
-    ) -> None:
-        """Show `state`; a translation key names secondary values (e.g. a meter's energy)."""
-        super().__init__(coordinator, control, translation_key)
-        self.state_names = (state,)
-        value_format = parse_format(fmt, control.name)
-        self._attr_native_unit_of_measurement = value_format.unit
-        self._attr_device_class = value_format.device_class
-        self._attr_state_class = value_format.state_class
-        self._attr_suggested_display_precision = value_format.precision
-        if translation_key is None:
-            self._attr_name = None
-        else:
-            self._attr_translation_key = translation_key
-
-    def _update_from_values(self) -> None:
-        self._attr_native_value = self.number(self.state_names[0])
+from .sensor_energy import FACTORIES as ENERGY_FACTORIES, add_managed_loads
+from .value_sensor import LoxoneValueSensor
 
 
 class LoxoneTextSensor(LoxoneEntity, SensorEntity):
@@ -150,6 +122,7 @@ FACTORIES: dict[str, EntityFactory] = {
     "InfoOnlyText": _text("text"),
     "TextInput": _text("text"),
     "Tracker": _text("entries"),
+    **ENERGY_FACTORIES,
 }
 
 
@@ -158,5 +131,6 @@ async def async_setup_platform(
 ) -> None:
     """Add this platform's entities for the Loxone entry."""
     async_add_entities([*build_entities(coordinator, FACTORIES), LoxoneLatency(coordinator)])
+    add_managed_loads(coordinator, async_add_entities)
     if (ref := coordinator.structure.global_states.get("operatingMode")) is not None:
         async_add_entities([LoxoneOperatingMode(coordinator, ref)])

@@ -1,4 +1,4 @@
-"""Switches: Loxone Switch, TimedSwitch (stairway/pulse) and central switches; Ezlo switch items."""
+"""Switches: Loxone Switch, TimedSwitch, central switches, wallbox charging and managed loads."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from typing import Any
 from homeassistant.components.switch import SwitchEntity
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
+from ..protocols.loxone import Control
 from .coordinator import LoxoneCoordinator
 from .entity import LoxoneEntity, LoxoneOnOff, parse_json_text
 from .mapping import MOOD_ALL_OFF, EntityFactory, build_entities, single
@@ -67,10 +68,79 @@ class LoxoneCentralLights(LoxoneEntity, SwitchEntity):
         await self.send("off")
 
 
+class LoxoneCharging(LoxoneEntity, SwitchEntity):
+    """Whether a wallbox may charge: Gen. 2 `enabled` (allow/…), Gen. 1 `charging` (charge/…)."""
+
+    _attr_translation_key = "charging"
+
+    def __init__(self, coordinator: LoxoneCoordinator, control: Control) -> None:
+        """Pick the state and command of the wallbox generation."""
+        super().__init__(coordinator, control, "charging")
+        gen2 = control.type == "Wallbox2"
+        self.state_names = ("enabled" if gen2 else "charging",)
+        self._command = "allow" if gen2 else "charge"
+
+    def _update_from_values(self) -> None:
+        value = self.number(self.state_names[0])
+        self._attr_is_on = None if value is None else value != 0
+
+    async def async_turn_on(self, **kwargs: Any) -> None:
+        """Allow (start) charging."""
+        await self.send(f"{self._command}/on")
+
+    async def async_turn_off(self, **kwargs: Any) -> None:
+        """Stop or pause charging."""
+        await self.send(f"{self._command}/off")
+
+
+class LoxoneManagedLoad(LoxoneEntity, SwitchEntity):
+    """One load of an Energy Manager (Gen. 1): on keeps it on, off overrides the manager's input."""
+
+    _attr_translation_key = "managed_load"
+    state_names = ("loads",)
+
+    def __init__(
+        self, coordinator: LoxoneCoordinator, control: Control, load: int, name: str
+    ) -> None:
+        """Follow the load with this id in the `loads` state."""
+        super().__init__(coordinator, control, f"load_{load}")
+        self._load = load
+        self._attr_translation_placeholders = {"load": name}
+
+    def _update_from_values(self) -> None:
+        loads = parse_json_text(self.text("loads"), [])
+        load = next(
+            (item for item in loads if isinstance(item, dict) and item.get("id") == self._load),
+            None,
+        )
+        self._attr_is_on = None if load is None else bool(load.get("isActive"))
+
+    async def async_turn_on(self, **kwargs: Any) -> None:
+        """Keep the load on."""
+        await self.send(f"turnOn/{self._load}")
+
+    async def async_turn_off(self, **kwargs: Any) -> None:
+        """Turn the load off until its input changes."""
+        await self.send(f"turnOff/{self._load}")
+
+
+def _managed_loads(coordinator: LoxoneCoordinator, control: Control) -> list[LoxoneEntity]:
+    return [
+        LoxoneManagedLoad(
+            coordinator, control, int(load["id"]), str(load.get("name") or load["id"])
+        )
+        for load in control.details.get("loads", [])
+        if isinstance(load, dict) and isinstance(load.get("id"), int)
+    ]
+
+
 FACTORIES: dict[str, EntityFactory] = {
     "CentralLightController": single(LoxoneCentralLights),
     "Switch": single(LoxoneSwitch),
     "TimedSwitch": single(LoxoneTimedSwitch),
+    "Wallbox2": single(LoxoneCharging),
+    "CarCharger": single(LoxoneCharging),
+    "EnergyManager": _managed_loads,
 }
 
 
