@@ -519,6 +519,7 @@ def _controls() -> list[dict[str, Any]]:
             secured=True,
         ),
         *_energy_controls(),
+        *_air_controls(),
     ]
 
 
@@ -844,6 +845,122 @@ def _energy_initial_states() -> dict[str, Any]:
     }
 
 
+def _air_controls() -> list[dict[str, Any]]:
+    """Climate and air: an air conditioner and a ventilation unit."""
+    ventilation_states = [
+        "ventReason",
+        "temperatureSupport",
+        "activeTimerProfile",
+        "stoppedBy",
+        "overwriteUntil",
+        "controlInfo",
+        "speed",
+        "mode",
+        "presenceMin",
+        "presenceMax",
+        "absenceMin",
+        "absenceMax",
+        "humidityIndoor",
+        "presence",
+        "frostTemp",
+    ]
+    return [
+        _control(
+            "bedroom.ac",
+            "Bedroom air conditioner",
+            "AcControl",
+            "bedroom",
+            "climate",
+            _states(
+                "bedroom.ac",
+                [
+                    "status",
+                    "mode",
+                    "fan",
+                    "defaultFan",
+                    "ventMode",
+                    "operatingmodes",
+                    "fanspeeds",
+                    "airflows",
+                    "pauseUntil",
+                    "pauseReason",
+                    "pauseTime",
+                    "temperature",
+                    "targetTemperature",
+                    "silentMode",
+                    "minTemp",
+                    "maxTemp",
+                ],
+            ),
+            {"type": 0, "format": "%.1f°", "connectedInputs": 0, "connectedParameters": 0},
+        ),
+        _control(
+            "hall.ventilation",
+            "Ventilation",
+            "Ventilation",
+            "hall",
+            "climate",
+            _states("hall.ventilation", ventilation_states),
+            {
+                "hasPresence": True,
+                "hasIndorHumidity": True,
+                "type": 0,
+                "modes": [
+                    {"name": "Automatic", "id": 0},
+                    {"name": "Exhaust", "id": 1},
+                    {"name": "Heat exchanger", "id": 2},
+                ],
+                "timerProfiles": [
+                    {
+                        "name": "Party",
+                        "useCase": "",
+                        "interval": 7200,
+                        "speed": {"value": 80, "enabled": True},
+                        "modes": [0, 2],
+                        "defaultMode": 2,
+                    },
+                    {
+                        "name": "Away",
+                        "useCase": "",
+                        "interval": 28800,
+                        "speed": {"value": 10, "enabled": True},
+                        "modes": [0],
+                        "defaultMode": 0,
+                    },
+                ],
+            },
+        ),
+    ]
+
+
+def _air_initial_states() -> dict[str, Any]:
+    """A warm bedroom being cooled; ventilation on its basic schedule."""
+    values = {
+        "bedroom.ac.status": 1.0,
+        "bedroom.ac.mode": 3.0,
+        "bedroom.ac.fan": 1.0,
+        "bedroom.ac.ventMode": 1.0,
+        "bedroom.ac.temperature": 26.5,
+        "bedroom.ac.targetTemperature": 23.0,
+        "bedroom.ac.minTemp": 16.0,
+        "bedroom.ac.maxTemp": 30.0,
+        "hall.ventilation.speed": 30.0,
+        "hall.ventilation.activeTimerProfile": -2.0,
+        "hall.ventilation.presenceMin": 30.0,
+        "hall.ventilation.presenceMax": 60.0,
+        "hall.ventilation.absenceMin": 30.0,
+        "hall.ventilation.absenceMax": 50.0,
+        "hall.ventilation.humidityIndoor": 52.0,
+        "hall.ventilation.frostTemp": 3.0,
+    }
+    fanspeeds = [{"id": 1, "name": "Auto"}, {"id": 2, "name": "Low"}, {"id": 3, "name": "High"}]
+    airflows = [{"id": 1, "name": "Auto"}, {"id": 2, "name": "Swing"}, {"id": 3, "name": "Fixed"}]
+    return {uid(key): value for key, value in values.items()} | {
+        uid("bedroom.ac.fanspeeds"): json.dumps(fanspeeds),
+        uid("bedroom.ac.airflows"): json.dumps(airflows),
+    }
+
+
 def _weather_server() -> dict[str, Any]:
     return {
         "states": {"actual": uid("weather.actual"), "forecast": uid("weather.forecast")},
@@ -999,49 +1116,53 @@ def demo_initial_states() -> dict[str, Any]:
         {"name": "Off", "id": 778, "static": True},
     ]
     lico = "living.lico"
-    return {
-        uid("garden.temp"): 12.4,
-        uid("bedroom.humidity"): 48.0,
-        uid("kitchen.power"): 0.0,
-        uid("office.energy"): 3.25,
-        uid("garden.lux"): 5400.0,
-        uid("garage.meter.actual"): 1.2,
-        uid("garage.meter.total"): 4321.5,
-        uid("living.irc.tempActual"): 21.3,
-        uid("living.irc.tempTarget"): 22.0,
-        uid("bedroom.irc.tempActual"): 19.5,
-        uid("bedroom.irc.tempTarget"): 18.0,
-        uid("bedroom.irc.currHeatTempIx"): 0.0,
-        uid("kitchen.dimmer.max"): 100.0,
-        uid("kitchen.dimmer.step"): 10.0,
-        uid(f"{lico}/masterValue.max"): 100.0,
-        uid(f"{lico}/masterValue.step"): 10.0,
-        uid(f"{lico}/AI1.max"): 100.0,
-        uid(f"{lico}/AI1.step"): 10.0,
-        uid("living.blind.position"): 0.3,
-        uid("living.blind.autoAllowed"): 1.0,
-        uid("bedroom.shutter.position"): 1.0,
-        uid("office.selector.max"): 4.0,
-        uid("office.selector.value"): 1.0,
-        uid("hall.stairs.deactivationDelayTotal"): 180.0,
-        uid("global.operatingMode"): 5.0,
-        uid("global.sunrise"): 461.0,
-        uid("global.sunset"): 1032.0,
-        uid(f"{lico}.moodList"): json.dumps(moods),
-        uid(f"{lico}.activeMoods"): "[778]",
-        uid(f"{lico}.circuitNames"): json.dumps(
-            {"AI1": "Ceiling", "AI2": "Reading lamp", "AI3": "LED"}
-        ),
-        uid("hall.textstate"): "All quiet",
-        uid("hall.infotext"): "Front door closed",
-        uid("office.textinput.text"): "Hello",
-        uid("hall.tracker"): "2026-01-15 08:00:00 Front door opened|2026-01-15 08:01:12 closed",
-        uid("living.irc.overrideEntries"): "[]",
-        uid("bedroom.color.color"): "hsv(30,80,0)",
-        uid("garden.daytimer"): Daytimer(0.0, [DaytimerEntry(0, 1080, 1380, 0, 1.0)]),
-        uid("living.irc.daytimer.entriesAndDefaultValue"): Daytimer(
-            21.0, [DaytimerEntry(0, 360, 1320, 0, 22.0)]
-        ),
-        uid("weather.actual"): Weather(now, _weather_entries(now, 1)),
-        uid("weather.forecast"): Weather(now, _weather_entries(now, 24)),
-    } | _energy_initial_states()
+    return (
+        {
+            uid("garden.temp"): 12.4,
+            uid("bedroom.humidity"): 48.0,
+            uid("kitchen.power"): 0.0,
+            uid("office.energy"): 3.25,
+            uid("garden.lux"): 5400.0,
+            uid("garage.meter.actual"): 1.2,
+            uid("garage.meter.total"): 4321.5,
+            uid("living.irc.tempActual"): 21.3,
+            uid("living.irc.tempTarget"): 22.0,
+            uid("bedroom.irc.tempActual"): 19.5,
+            uid("bedroom.irc.tempTarget"): 18.0,
+            uid("bedroom.irc.currHeatTempIx"): 0.0,
+            uid("kitchen.dimmer.max"): 100.0,
+            uid("kitchen.dimmer.step"): 10.0,
+            uid(f"{lico}/masterValue.max"): 100.0,
+            uid(f"{lico}/masterValue.step"): 10.0,
+            uid(f"{lico}/AI1.max"): 100.0,
+            uid(f"{lico}/AI1.step"): 10.0,
+            uid("living.blind.position"): 0.3,
+            uid("living.blind.autoAllowed"): 1.0,
+            uid("bedroom.shutter.position"): 1.0,
+            uid("office.selector.max"): 4.0,
+            uid("office.selector.value"): 1.0,
+            uid("hall.stairs.deactivationDelayTotal"): 180.0,
+            uid("global.operatingMode"): 5.0,
+            uid("global.sunrise"): 461.0,
+            uid("global.sunset"): 1032.0,
+            uid(f"{lico}.moodList"): json.dumps(moods),
+            uid(f"{lico}.activeMoods"): "[778]",
+            uid(f"{lico}.circuitNames"): json.dumps(
+                {"AI1": "Ceiling", "AI2": "Reading lamp", "AI3": "LED"}
+            ),
+            uid("hall.textstate"): "All quiet",
+            uid("hall.infotext"): "Front door closed",
+            uid("office.textinput.text"): "Hello",
+            uid("hall.tracker"): "2026-01-15 08:00:00 Front door opened|2026-01-15 08:01:12 closed",
+            uid("living.irc.overrideEntries"): "[]",
+            uid("bedroom.color.color"): "hsv(30,80,0)",
+            uid("garden.daytimer"): Daytimer(0.0, [DaytimerEntry(0, 1080, 1380, 0, 1.0)]),
+            uid("living.irc.daytimer.entriesAndDefaultValue"): Daytimer(
+                21.0, [DaytimerEntry(0, 360, 1320, 0, 22.0)]
+            ),
+            uid("weather.actual"): Weather(now, _weather_entries(now, 1)),
+            uid("weather.forecast"): Weather(now, _weather_entries(now, 24)),
+        }
+        | _energy_initial_states()
+        | _air_initial_states()
+    )

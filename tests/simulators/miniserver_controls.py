@@ -13,6 +13,7 @@ import json
 from typing import Any
 from urllib.parse import unquote
 
+from .miniserver_codec import loxone_seconds
 from .miniserver_state import StateStore
 
 Dispatch = Callable[[str, str], str | None]
@@ -524,6 +525,61 @@ def _read_only(_ctl: Control, _args: list[str]) -> str | None:
     return None
 
 
+def _ac_control(ctl: Control, args: list[str]) -> str | None:
+    command = args[0].lower()
+    number = _number(args[1]) if len(args) > 1 else None
+    if command in {"on", "off", "toggle"}:
+        on = command == "on" or (command == "toggle" and not ctl.get("status"))
+        ctl.set("status", 1.0 if on else 0.0)
+        return "1" if on else "0"
+    if command == "settarget" and number is not None:
+        value = min(max(number, ctl.get("minTemp", 16.0)), ctl.get("maxTemp", 30.0))
+        ctl.set("targetTemperature", value)
+        return _fmt(value)
+    states = {"setmode": ("mode", 1, 5), "setfan": ("fan", 0, 6), "setairdir": ("ventMode", 0, 7)}
+    if command in states and number is not None:
+        state, low, high = states[command]
+        if not low <= number <= high:
+            return None
+        ctl.set(state, number)
+        return _fmt(number)
+    return None
+
+
+def _ventilation(ctl: Control, args: list[str]) -> str | None:
+    command = args[0]
+    numbers = [_number(arg) for arg in args[1:]]
+    if command == "setTimer" and numbers == [0.0]:
+        ctl.set("activeTimerProfile", -2.0)
+        ctl.set("overwriteUntil", 0.0)
+        ctl.set("ventReason", 0.0)
+        ctl.set("speed", ctl.get("absenceMin", 30.0))
+        return "0"
+    if command == "setTimer" and len(numbers) == 4 and None not in numbers:
+        interval, speed, mode, profile = (float(n) for n in numbers if n is not None)
+        if not 0 <= speed <= 100:
+            return None
+        ctl.set("speed", speed)
+        ctl.set("mode", mode)
+        ctl.set("activeTimerProfile", profile)
+        ctl.set("ventReason", 7.0)
+        ctl.set("overwriteUntil", float(loxone_seconds() + int(interval)))
+        return "1"
+    setters = {
+        "setAbsenceMin": "absenceMin",
+        "setAbsenceMax": "absenceMax",
+        "setPresenceMin": "presenceMin",
+        "setPresenceMax": "presenceMax",
+    }
+    if command in setters and len(numbers) == 1 and numbers[0] is not None:
+        ctl.set(setters[command], numbers[0])
+        return _fmt(numbers[0])
+    if command == "ackFilterChange":
+        ctl.set_text("controlInfo", "")
+        return "1"
+    return None
+
+
 HANDLERS: dict[str, Callable[[Control, list[str]], str | None]] = {
     "Switch": _switch,
     "Pushbutton": _pushbutton,
@@ -556,6 +612,9 @@ HANDLERS: dict[str, Callable[[Control, list[str]], str | None]] = {
     "CarCharger": _car_charger,
     "Fronius": _read_only,
     "PowerUnit": _read_only,
+    "AcControl": _ac_control,
+    "ACControl": _ac_control,
+    "Ventilation": _ventilation,
 }
 
 

@@ -51,6 +51,11 @@ TEXT_STATE_NAMES = frozenset(
         "presetList",
         "loads",
         "session",
+        "fanspeeds",
+        "airflows",
+        "operatingmodes",
+        "controlInfo",
+        "stoppedBy",
     }
 )
 DAYTIMER_STATE_NAMES = frozenset({"entriesAndDefaultValue"})
