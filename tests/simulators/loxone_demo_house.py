@@ -520,6 +520,26 @@ def _controls() -> list[dict[str, Any]]:
         ),
         *_energy_controls(),
         *_air_controls(),
+        _control(
+            "garage.hourcounter",
+            "Heat pump service",
+            "Hourcounter",
+            "garage",
+            "climate",
+            _states(
+                "garage.hourcounter",
+                [
+                    "total",
+                    "remaining",
+                    "lastActivation",
+                    "overdue",
+                    "maintenanceInterval",
+                    "stateUnit",
+                    "active",
+                    "overdueSince",
+                ],
+            ),
+        ),
     ]
 
 
@@ -1165,4 +1185,11 @@ def demo_initial_states() -> dict[str, Any]:
         }
         | _energy_initial_states()
         | _air_initial_states()
+        | {
+            uid("garage.hourcounter.total"): 3_600_000.0,
+            uid("garage.hourcounter.remaining"): 720_000.0,
+            uid("garage.hourcounter.maintenanceInterval"): 1_800_000.0,
+            uid("garage.hourcounter.stateUnit"): 2.0,
+            uid("garage.hourcounter.active"): 1.0,
+        }
     )

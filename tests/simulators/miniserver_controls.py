@@ -580,6 +580,19 @@ def _ventilation(ctl: Control, args: list[str]) -> str | None:
     return None
 
 
+def _hourcounter(ctl: Control, args: list[str]) -> str | None:
+    command = args[0].lower()
+    if command not in {"reset", "resetall"}:
+        return None
+    ctl.set("remaining", ctl.get("maintenanceInterval"))
+    ctl.set("overdue", 0.0)
+    ctl.set("overdueSince", 0.0)
+    if command == "resetall":
+        ctl.set("total", 0.0)
+        ctl.set("lastActivation", 0.0)
+    return "1"
+
+
 HANDLERS: dict[str, Callable[[Control, list[str]], str | None]] = {
     "Switch": _switch,
     "Pushbutton": _pushbutton,
@@ -615,6 +628,7 @@ HANDLERS: dict[str, Callable[[Control, list[str]], str | None]] = {
     "AcControl": _ac_control,
     "ACControl": _ac_control,
     "Ventilation": _ventilation,
+    "Hourcounter": _hourcounter,
 }
 
 

@@ -128,6 +128,25 @@ def _power_unit(coordinator: LoxoneCoordinator, control: Control) -> list[Loxone
     ]
 
 
+def _hourcounter(coordinator: LoxoneCoordinator, control: Control) -> list[LoxoneEntity]:
+    return [
+        LoxoneFlag(
+            coordinator,
+            control,
+            translation_key="maintenance_overdue",
+            state="overdue",
+            device_class=BinarySensorDeviceClass.PROBLEM,
+        ),
+        LoxoneFlag(
+            coordinator,
+            control,
+            translation_key="counting",
+            state="active",
+            device_class=BinarySensorDeviceClass.RUNNING,
+        ),
+    ]
+
+
 FACTORIES: dict[str, EntityFactory] = {
     "InfoOnlyDigital": single(LoxoneDigital),
     "PresenceDetector": single(LoxonePresence),
@@ -136,6 +155,7 @@ FACTORIES: dict[str, EntityFactory] = {
     "CarCharger": _wallbox,
     "Fronius": single(LoxoneInverterLink),
     "PowerUnit": _power_unit,
+    "Hourcounter": _hourcounter,
 }
 
 

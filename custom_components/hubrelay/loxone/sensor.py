@@ -110,6 +110,21 @@ def _daytimer(coordinator: LoxoneCoordinator, control: Control) -> list[LoxoneEn
     return [LoxoneValueSensor(coordinator, control, "value", fmt)]
 
 
+class LoxoneHours(LoxoneValueSensor):
+    """A duration Loxone counts in seconds that people read in hours (a maintenance counter)."""
+
+    _attr_suggested_unit_of_measurement = UnitOfTime.HOURS
+
+
+def _hourcounter(coordinator: LoxoneCoordinator, control: Control) -> list[LoxoneEntity]:
+    """Operating time and time to the next service."""
+    return [
+        LoxoneHours(coordinator, control, state, "%.0fs", translation_key=key)
+        for state, key in (("total", "operating_time"), ("remaining", "maintenance_due_in"))
+        if state in control.states
+    ]
+
+
 def _text(state: str) -> EntityFactory:
     return lambda coordinator, control: [LoxoneTextSensor(coordinator, control, state)]
 
@@ -122,6 +137,7 @@ FACTORIES: dict[str, EntityFactory] = {
     "InfoOnlyText": _text("text"),
     "TextInput": _text("text"),
     "Tracker": _text("entries"),
+    "Hourcounter": _hourcounter,
     **ENERGY_FACTORIES,
 }
 
