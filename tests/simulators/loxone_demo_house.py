@@ -521,6 +521,40 @@ def _controls() -> list[dict[str, Any]]:
         *_energy_controls(),
         *_air_controls(),
         _control(
+            "bedroom.alarm_clock",
+            "Wake-up",
+            "AlarmClock",
+            "bedroom",
+            "media",
+            _states(
+                "bedroom.alarm_clock",
+                [
+                    "isEnabled",
+                    "isAlarmActive",
+                    "confirmationNeeded",
+                    "entryList",
+                    "currentEntry",
+                    "nextEntry",
+                    "nextEntryMode",
+                    "ringingTime",
+                    "ringDuration",
+                    "prepareDuration",
+                    "snoozeTime",
+                    "snoozeDuration",
+                    "nextEntryTime",
+                    "deviceState",
+                    "deviceSettings",
+                ],
+            ),
+            {
+                "hasNightLight": False,
+                "snoozeDurationConnected": False,
+                "brightInactiveConnected": False,
+                "brightActiveConnected": False,
+                "wakeAlarmSounds": [{"id": 1, "name": "Beeps"}, {"id": 2, "name": "Birds"}],
+            },
+        ),
+        _control(
             "garage.hourcounter",
             "Heat pump service",
             "Hourcounter",
@@ -1186,6 +1220,32 @@ def demo_initial_states() -> dict[str, Any]:
         | _energy_initial_states()
         | _air_initial_states()
         | {
+            uid("bedroom.alarm_clock.isEnabled"): 1.0,
+            uid("bedroom.alarm_clock.entryList"): json.dumps(
+                {
+                    "1": {
+                        "name": "Weekdays",
+                        "isActive": True,
+                        "alarmTime": 23400,
+                        "modes": [3, 4, 5, 6, 7],
+                        "nightLight": False,
+                        "daily": False,
+                    },
+                    "2": {
+                        "name": "Weekend",
+                        "isActive": False,
+                        "alarmTime": 30600,
+                        "modes": [8, 9],
+                        "nightLight": False,
+                        "daily": False,
+                    },
+                }
+            ),
+            uid("bedroom.alarm_clock.currentEntry"): -1.0,
+            uid("bedroom.alarm_clock.nextEntry"): 1.0,
+            uid("bedroom.alarm_clock.nextEntryTime"): 564_998_400.0,
+            uid("bedroom.alarm_clock.snoozeDuration"): 540.0,
+            uid("bedroom.alarm_clock.ringDuration"): 300.0,
             uid("garage.hourcounter.total"): 3_600_000.0,
             uid("garage.hourcounter.remaining"): 720_000.0,
             uid("garage.hourcounter.maintenanceInterval"): 1_800_000.0,

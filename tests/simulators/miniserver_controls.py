@@ -593,6 +593,35 @@ def _hourcounter(ctl: Control, args: list[str]) -> str | None:
     return "1"
 
 
+def _alarm_clock(ctl: Control, args: list[str]) -> str | None:
+    command = args[0]
+    if command in {"snooze", "dismiss"}:
+        if not ctl.get("isAlarmActive"):
+            return None
+        ctl.set("isAlarmActive", 0.0)
+        ctl.set("snoozeTime", ctl.get("snoozeDuration") if command == "snooze" else 0.0)
+        return "1"
+    if command != "entryList" or len(args) < 3:
+        return None
+    try:
+        entries = json.loads(ctl.text("entryList") or "{}")
+    except ValueError:
+        entries = {}
+    if args[1] == "delete" and args[2] in entries:
+        del entries[args[2]]
+    elif args[1] == "put" and len(args) == 7 and args[4].isdigit() and args[5] in {"0", "1"}:
+        entry = {"name": unquote(args[3]), "alarmTime": int(args[4]), "isActive": args[5] == "1"}
+        if entries.get(args[2], {}).get("nightLight"):
+            entry |= {"nightLight": True, "daily": args[6] == "1"}
+        else:
+            entry |= {"nightLight": False, "modes": [int(m) for m in args[6].split(",") if m]}
+        entries[args[2]] = entry
+    else:
+        return None
+    ctl.set_text("entryList", json.dumps(entries))
+    return "1"
+
+
 HANDLERS: dict[str, Callable[[Control, list[str]], str | None]] = {
     "Switch": _switch,
     "Pushbutton": _pushbutton,
@@ -629,6 +658,7 @@ HANDLERS: dict[str, Callable[[Control, list[str]], str | None]] = {
     "ACControl": _ac_control,
     "Ventilation": _ventilation,
     "Hourcounter": _hourcounter,
+    "AlarmClock": _alarm_clock,
 }
 
 

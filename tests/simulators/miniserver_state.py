@@ -56,6 +56,8 @@ TEXT_STATE_NAMES = frozenset(
         "operatingmodes",
         "controlInfo",
         "stoppedBy",
+        "deviceSettings",
+        "wakeAlarmSoundSettings",
     }
 )
 DAYTIMER_STATE_NAMES = frozenset({"entriesAndDefaultValue"})

@@ -46,7 +46,7 @@ class LoxoneFlag(LoxoneEntity, BinarySensorEntity):
         *,
         translation_key: str | None,
         state: str,
-        device_class: BinarySensorDeviceClass,
+        device_class: BinarySensorDeviceClass | None,
         mask: int = 0,
         on_when_zero: bool = False,
     ) -> None:
@@ -156,6 +156,15 @@ FACTORIES: dict[str, EntityFactory] = {
     "Fronius": single(LoxoneInverterLink),
     "PowerUnit": _power_unit,
     "Hourcounter": _hourcounter,
+    "AlarmClock": lambda coordinator, control: [
+        LoxoneFlag(
+            coordinator,
+            control,
+            translation_key="ringing",
+            state="isAlarmActive",
+            device_class=None,
+        )
+    ],
 }
 
 

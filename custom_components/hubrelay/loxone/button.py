@@ -1,4 +1,4 @@
-"""Loxone push buttons, digital up/down and left/right inputs, and maintenance-counter resets."""
+"""Loxone push buttons, digital up/down and left/right inputs, counter resets, alarm snooze."""
 
 from __future__ import annotations
 
@@ -50,6 +50,7 @@ FACTORIES: dict[str, EntityFactory] = {
     "UpDownDigital": _buttons(("up", "PulseUp"), ("down", "PulseDown")),
     "LeftRightDigital": _buttons(("left", "PulseDown"), ("right", "PulseUp")),
     "Hourcounter": _buttons(("reset_maintenance", "reset")),
+    "AlarmClock": _buttons(("snooze", "snooze"), ("dismiss", "dismiss")),
 }
 
 

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import timedelta
 
 from homeassistant.components.sensor import SensorDeviceClass, SensorEntity, SensorStateClass
 from homeassistant.const import EntityCategory, UnitOfTime
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from ..protocols.loxone import Control
+from ..protocols.loxone.tokens import LOXONE_EPOCH
 from .coordinator import LoxoneCoordinator
 from .entity import LoxoneEntity, LoxoneHubEntity
-from .mapping import EntityFactory, build_entities
+from .mapping import EntityFactory, build_entities, single
 from .sensor_energy import FACTORIES as ENERGY_FACTORIES, add_managed_loads
 from .value_sensor import LoxoneValueSensor
 
@@ -78,6 +80,24 @@ class LoxoneLatency(LoxoneHubEntity, SensorEntity):
         self._update_from_values()
 
 
+class LoxoneNextAlarm(LoxoneEntity, SensorEntity):
+    """When an Alarm Clock rings next (`nextEntryTime`, seconds since 2009; 0 when none)."""
+
+    _attr_translation_key = "next_alarm"
+    _attr_device_class = SensorDeviceClass.TIMESTAMP
+    state_names = ("nextEntryTime",)
+
+    def __init__(self, coordinator: LoxoneCoordinator, control: Control) -> None:
+        """Belong to the alarm clock's device."""
+        super().__init__(coordinator, control, "next_alarm")
+
+    def _update_from_values(self) -> None:
+        seconds = self.number("nextEntryTime")
+        self._attr_native_value = (
+            LOXONE_EPOCH + timedelta(seconds=seconds) if seconds and seconds > 0 else None
+        )
+
+
 def _analog(coordinator: LoxoneCoordinator, control: Control) -> list[LoxoneEntity]:
     return [LoxoneValueSensor(coordinator, control, "value", control.details.get("format"))]
 
@@ -138,6 +158,7 @@ FACTORIES: dict[str, EntityFactory] = {
     "TextInput": _text("text"),
     "Tracker": _text("entries"),
     "Hourcounter": _hourcounter,
+    "AlarmClock": single(LoxoneNextAlarm),
     **ENERGY_FACTORIES,
 }
 

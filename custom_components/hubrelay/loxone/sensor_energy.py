@@ -8,18 +8,17 @@ Signed powers keep Loxone's sign: grid > 0 imports, storage > 0 discharges.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import UTC, datetime
+from typing import Any
 
 from homeassistant.components.sensor import SensorDeviceClass, SensorEntity, SensorStateClass
 from homeassistant.const import UnitOfEnergy, UnitOfPower
-from homeassistant.core import callback
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-from ..protocols.loxone import Control, StateValue, TextState
+from ..protocols.loxone import Control
 from .coordinator import LoxoneCoordinator
 from .entity import LoxoneEntity, parse_json_text
-from .mapping import EntityFactory
+from .mapping import EntityFactory, add_item_entities
 from .value_sensor import LoxoneValueSensor
 
 KW = "%.2fkW"
@@ -111,7 +110,7 @@ class LoxoneLoadPower(LoxoneEntity, SensorEntity):
         self._attr_native_value = float(power) if isinstance(power, int | float) else None
 
 
-def _loads(text: str | None) -> list[dict[str, object]]:
+def _loads(text: str | None) -> list[dict[str, Any]]:
     loads = parse_json_text(text, [])
     return [item for item in loads if isinstance(item, dict)] if isinstance(loads, list) else []
 
@@ -246,42 +245,20 @@ FACTORIES: dict[str, EntityFactory] = {
 }
 
 
+def _load_items(text: str) -> dict[str, dict[str, Any]]:
+    return {str(item["uuid"]): item for item in _loads(text) if isinstance(item.get("uuid"), str)}
+
+
+def _load_power(
+    coordinator: LoxoneCoordinator, control: Control, uuid: str, item: dict[str, Any]
+) -> LoxoneEntity:
+    return LoxoneLoadPower(coordinator, control, uuid, str(item.get("name") or uuid))
+
+
 def add_managed_loads(
     coordinator: LoxoneCoordinator, async_add_entities: AddConfigEntryEntitiesCallback
 ) -> None:
-    """Add a power sensor per load of every Energy Manager Gen. 2, as its `loads` list names them.
-
-    The loads are a state, not part of the structure file, so their sensors appear when the list
-    first arrives (and when a load is added to it).
-    """
-    for control in coordinator.structure.controls.values():
-        ref = control.states.get("loads")
-        if control.type != "EnergyManager2" or not isinstance(ref, str):
-            continue
-        listener = _load_adder(coordinator, control, async_add_entities)
-        if (value := coordinator.state(ref)) is not None:
-            listener(b"", value)
-        coordinator.entry.async_on_unload(coordinator.subscribe(ref, listener))
-
-
-def _load_adder(
-    coordinator: LoxoneCoordinator,
-    control: Control,
-    async_add_entities: AddConfigEntryEntitiesCallback,
-) -> Callable[[bytes, StateValue], None]:
-    known: set[str] = set()
-
-    @callback
-    def listener(_uuid: bytes, value: StateValue) -> None:
-        if not isinstance(value, TextState):
-            return
-        new = [
-            LoxoneLoadPower(coordinator, control, uuid, str(item.get("name") or uuid))
-            for item in _loads(value.text)
-            if isinstance(uuid := item.get("uuid"), str) and uuid not in known
-        ]
-        known.update(sensor.load for sensor in new)
-        if new:
-            async_add_entities(new)
-
-    return listener
+    """Add a power sensor per load of every Energy Manager Gen. 2, as its `loads` list names it."""
+    add_item_entities(
+        coordinator, async_add_entities, "EnergyManager2", "loads", _load_items, _load_power
+    )

@@ -1,9 +1,10 @@
-"""Switches: Loxone Switch, TimedSwitch, central switches, wallbox charging and managed loads."""
+"""Switches: Loxone Switch, TimedSwitch, central switches, charging, loads and alarm entries."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from typing import Any
+from urllib.parse import quote
 
 from homeassistant.components.switch import SwitchEntity
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
@@ -11,7 +12,7 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from ..protocols.loxone import Control
 from .coordinator import LoxoneCoordinator
 from .entity import LoxoneEntity, LoxoneOnOff, parse_json_text
-from .mapping import MOOD_ALL_OFF, EntityFactory, build_entities, single
+from .mapping import MOOD_ALL_OFF, EntityFactory, add_item_entities, build_entities, single
 
 
 class LoxoneSwitch(LoxoneOnOff, SwitchEntity):
@@ -134,6 +135,55 @@ def _managed_loads(coordinator: LoxoneCoordinator, control: Control) -> list[Lox
     ]
 
 
+class LoxoneAlarmEntry(LoxoneEntity, SwitchEntity):
+    """One entry of an Alarm Clock: on while it will ring; switching rewrites the entry as it is."""
+
+    _attr_translation_key = "alarm_entry"
+    state_names = ("entryList",)
+
+    def __init__(
+        self, coordinator: LoxoneCoordinator, control: Control, entry: str, item: dict[str, Any]
+    ) -> None:
+        """Follow the entry with this id in the `entryList` state."""
+        super().__init__(coordinator, control, f"entry_{entry}")
+        self._entry = entry
+        self._attr_translation_placeholders = {"entry": str(item.get("name") or entry)}
+
+    def _item(self) -> dict[str, Any] | None:
+        return alarm_entries(self.text("entryList")).get(self._entry)
+
+    def _update_from_values(self) -> None:
+        item = self._item()
+        self._attr_is_on = None if item is None else bool(item.get("isActive"))
+
+    async def _put(self, active: bool) -> None:
+        item = self._item() or {}
+        # Night-light entries repeat by `daily`, the others on operating modes.
+        if item.get("nightLight"):
+            repeat = "1" if item.get("daily") else "0"
+        else:
+            repeat = ",".join(str(mode) for mode in item.get("modes", []))
+        name = quote(str(item.get("name", "")), safe="")
+        time = int(item.get("alarmTime", 0))
+        await self.send(f"entryList/put/{self._entry}/{name}/{time}/{int(active)}/{repeat}")
+
+    async def async_turn_on(self, **kwargs: Any) -> None:
+        """Let the entry ring."""
+        await self._put(True)
+
+    async def async_turn_off(self, **kwargs: Any) -> None:
+        """Keep the entry but do not ring."""
+        await self._put(False)
+
+
+def alarm_entries(text: str | None) -> dict[str, dict[str, Any]]:
+    """Read an Alarm Clock's `entryList` (entry id -> entry)."""
+    entries = parse_json_text(text, {})
+    if not isinstance(entries, dict):
+        return {}
+    return {str(key): item for key, item in entries.items() if isinstance(item, dict)}
+
+
 FACTORIES: dict[str, EntityFactory] = {
     "CentralLightController": single(LoxoneCentralLights),
     "Switch": single(LoxoneSwitch),
@@ -149,3 +199,6 @@ async def async_setup_platform(
 ) -> None:
     """Add this platform's entities for the Loxone entry."""
     async_add_entities(build_entities(coordinator, FACTORIES))
+    add_item_entities(
+        coordinator, async_add_entities, "AlarmClock", "entryList", alarm_entries, LoxoneAlarmEntry
+    )
