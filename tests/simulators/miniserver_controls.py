@@ -622,6 +622,54 @@ def _alarm_clock(ctl: Control, args: list[str]) -> str | None:
     return "1"
 
 
+def _sauna(ctl: Control, args: list[str]) -> str | None:
+    command = args[0].lower()
+    number = _number(args[1]) if len(args) > 1 else None
+    if command in {"on", "off"}:
+        ctl.set("active", 1.0 if command == "on" else 0.0)
+        ctl.set("power", 1.0 if command == "on" else 0.0)
+        ctl.set("fan", 0.0)
+        ctl.set("drying", 0.0)
+    elif command in {"fanon", "fanoff"}:
+        if command == "fanon" and not ctl.get("active"):
+            return None
+        ctl.set("fan", 1.0 if command == "fanon" else 0.0)
+    elif command in {"temp", "ontemp"} and number is not None:
+        ctl.set("tempTarget", number)
+        if command == "ontemp":
+            ctl.set("active", 1.0)
+    elif command == "humidity" and number is not None and ctl.detail("hasVaporizer"):
+        ctl.set("humidityTarget", number)
+    elif command == "mode" and number is not None and 0 <= number <= 6:
+        ctl.set("mode", number)
+    elif command == "starttimer":
+        ctl.set("timer", ctl.get("timerTotal"))
+    else:
+        return None
+    return "1"
+
+
+def _pool(ctl: Control, args: list[str]) -> str | None:
+    command = args[0]
+    number = _number(args[1]) if len(args) > 1 else None
+    toggles = {"pump": "pump", "eco": "ecoActive", "approveHeating": "heatingApproved"}
+    cycles = {"filter": 1.0, "backwash": 2.0, "circulate": 3.0, "drain": 4.0}
+    if command in toggles and number in {0.0, 1.0}:
+        ctl.set(toggles[command], float(number or 0.0))
+    elif command == "tempMode" and number is not None and 0 <= number <= 5:
+        ctl.set("currentTempMode", number)
+    elif command == "targetTemp" and number is not None:
+        ctl.set("tempTarget", number)
+    elif command in cycles:
+        ctl.set("currentCycle", cycles[command])
+        ctl.set("remainingTime", ctl.get("filterTime", 600.0))
+    elif command == "ackError":
+        ctl.set("error", 0.0)
+    else:
+        return None
+    return "1"
+
+
 HANDLERS: dict[str, Callable[[Control, list[str]], str | None]] = {
     "Switch": _switch,
     "Pushbutton": _pushbutton,
@@ -659,6 +707,8 @@ HANDLERS: dict[str, Callable[[Control, list[str]], str | None]] = {
     "Ventilation": _ventilation,
     "Hourcounter": _hourcounter,
     "AlarmClock": _alarm_clock,
+    "Sauna": _sauna,
+    "PoolController": _pool,
 }
 
 

@@ -147,6 +147,43 @@ def _hourcounter(coordinator: LoxoneCoordinator, control: Control) -> list[Loxon
     ]
 
 
+def _sauna(coordinator: LoxoneCoordinator, control: Control) -> list[LoxoneEntity]:
+    flags = [("error", "error", BinarySensorDeviceClass.PROBLEM)]
+    flags.append(("drying", "drying", BinarySensorDeviceClass.RUNNING))
+    if control.details.get("hasVaporizer"):
+        flags.append(("water_low", "lessWater", BinarySensorDeviceClass.PROBLEM))
+    entities: list[LoxoneEntity] = [
+        LoxoneFlag(coordinator, control, translation_key=key, state=state, device_class=cls)
+        for key, state, cls in flags
+    ]
+    if control.details.get("hasDoorSensor"):
+        entities.append(
+            LoxoneFlag(
+                coordinator,
+                control,
+                translation_key=None,
+                state="doorClosed",
+                device_class=BinarySensorDeviceClass.DOOR,
+                on_when_zero=True,
+            )
+        )
+    return entities
+
+
+def _pool(coordinator: LoxoneCoordinator, control: Control) -> list[LoxoneEntity]:
+    # Pool error 2 (an error now) and 3 (offline) have bit 1; 1 (there was one) has not.
+    return [
+        LoxoneFlag(
+            coordinator,
+            control,
+            translation_key="error",
+            state="error",
+            device_class=BinarySensorDeviceClass.PROBLEM,
+            mask=0x02,
+        )
+    ]
+
+
 FACTORIES: dict[str, EntityFactory] = {
     "InfoOnlyDigital": single(LoxoneDigital),
     "PresenceDetector": single(LoxonePresence),
@@ -156,6 +193,8 @@ FACTORIES: dict[str, EntityFactory] = {
     "Fronius": single(LoxoneInverterLink),
     "PowerUnit": _power_unit,
     "Hourcounter": _hourcounter,
+    "Sauna": _sauna,
+    "PoolController": _pool,
     "AlarmClock": lambda coordinator, control: [
         LoxoneFlag(
             coordinator,

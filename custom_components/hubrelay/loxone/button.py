@@ -51,6 +51,14 @@ FACTORIES: dict[str, EntityFactory] = {
     "LeftRightDigital": _buttons(("left", "PulseDown"), ("right", "PulseUp")),
     "Hourcounter": _buttons(("reset_maintenance", "reset")),
     "AlarmClock": _buttons(("snooze", "snooze"), ("dismiss", "dismiss")),
+    "Sauna": _buttons(("start_timer", "starttimer")),
+    "PoolController": _buttons(
+        ("start_filter", "filter"),
+        ("start_backwash", "backwash"),
+        ("start_circulation", "circulate"),
+        ("start_drain", "drain"),
+        ("acknowledge_error", "ackError"),
+    ),
 }
 
 

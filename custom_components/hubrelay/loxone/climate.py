@@ -25,6 +25,7 @@ from homeassistant.const import ATTR_TEMPERATURE, PRECISION_TENTHS, UnitOfTemper
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from ..protocols.loxone import Control
+from .climate_wellness import LoxonePool, LoxoneSauna
 from .coordinator import LoxoneCoordinator
 from .entity import LoxoneEntity, parse_json_text
 from .mapping import EntityFactory, build_entities, single
@@ -355,6 +356,8 @@ FACTORIES: dict[str, EntityFactory] = {
     "IRoomController": single(LoxoneRoomController),
     "AcControl": single(LoxoneAcControl),
     "ACControl": single(LoxoneAcControl),
+    "Sauna": single(LoxoneSauna),
+    "PoolController": single(LoxonePool),
 }
 
 

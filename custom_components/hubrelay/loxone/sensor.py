@@ -145,6 +145,51 @@ def _hourcounter(coordinator: LoxoneCoordinator, control: Control) -> list[Loxon
     ]
 
 
+class LoxonePoolCycle(LoxoneEntity, SensorEntity):
+    """The pool controller's running cycle (none, filter, flushing, circulate, drain)."""
+
+    _attr_translation_key = "pool_cycle"
+    _attr_device_class = SensorDeviceClass.ENUM
+    _attr_options = ["none", "filter", "flushing", "circulate", "drain"]
+    state_names = ("currentCycle",)
+
+    def __init__(self, coordinator: LoxoneCoordinator, control: Control) -> None:
+        """Belong to the pool's device."""
+        super().__init__(coordinator, control, "pool_cycle")
+
+    def _update_from_values(self) -> None:
+        cycle = self.number("currentCycle")
+        options = self._attr_options
+        valid = cycle is not None and 0 <= int(cycle) < len(options)
+        self._attr_native_value = options[int(cycle)] if valid and cycle is not None else None
+
+
+def _pool(coordinator: LoxoneCoordinator, control: Control) -> list[LoxoneEntity]:
+    details = control.details
+    entities: list[LoxoneEntity] = [
+        LoxonePoolCycle(coordinator, control),
+        LoxoneValueSensor(
+            coordinator, control, "remainingTime", "%.0fs", translation_key="cycle_remaining"
+        ),
+    ]
+    if details.get("hasWaterLevel"):
+        unit = str(details.get("waterLevelUnit") or "")
+        entities.append(
+            LoxoneValueSensor(
+                coordinator, control, "waterLevel", f"%.1f{unit}", translation_key="water_level"
+            )
+        )
+    return entities
+
+
+def _sauna(coordinator: LoxoneCoordinator, control: Control) -> list[LoxoneEntity]:
+    return [
+        LoxoneValueSensor(
+            coordinator, control, "tempBench", "%.1f°C", translation_key="bench_temperature"
+        )
+    ]
+
+
 def _text(state: str) -> EntityFactory:
     return lambda coordinator, control: [LoxoneTextSensor(coordinator, control, state)]
 
@@ -159,6 +204,8 @@ FACTORIES: dict[str, EntityFactory] = {
     "Tracker": _text("entries"),
     "Hourcounter": _hourcounter,
     "AlarmClock": single(LoxoneNextAlarm),
+    "PoolController": _pool,
+    "Sauna": _sauna,
     **ENERGY_FACTORIES,
 }
 

@@ -184,6 +184,72 @@ def alarm_entries(text: str | None) -> dict[str, dict[str, Any]]:
     return {str(key): item for key, item in entries.items() if isinstance(item, dict)}
 
 
+class LoxoneToggle(LoxoneEntity, SwitchEntity):
+    """A flag a control sets with `{command}/1|0` or two commands (a pool pump, a sauna fan)."""
+
+    def __init__(
+        self,
+        coordinator: LoxoneCoordinator,
+        control: Control,
+        *,
+        translation_key: str,
+        state: str,
+        commands: tuple[str, str],
+    ) -> None:
+        """Show `state`; send `commands` (on, off)."""
+        super().__init__(coordinator, control, translation_key)
+        self._attr_translation_key = translation_key
+        self.state_names = (state,)
+        self._commands = commands
+
+    def _update_from_values(self) -> None:
+        value = self.number(self.state_names[0])
+        self._attr_is_on = None if value is None else value != 0
+
+    async def async_turn_on(self, **kwargs: Any) -> None:
+        """Switch on."""
+        await self.send(self._commands[0])
+
+    async def async_turn_off(self, **kwargs: Any) -> None:
+        """Switch off."""
+        await self.send(self._commands[1])
+
+
+def _pool_switches(coordinator: LoxoneCoordinator, control: Control) -> list[LoxoneEntity]:
+    entities: list[LoxoneEntity] = [
+        LoxoneToggle(
+            coordinator,
+            control,
+            translation_key="pump",
+            state="pump",
+            commands=("pump/1", "pump/0"),
+        )
+    ]
+    if control.details.get("hasHeating"):
+        entities.append(
+            LoxoneToggle(
+                coordinator,
+                control,
+                translation_key="heating_approved",
+                state="heatingApproved",
+                commands=("approveHeating/1", "approveHeating/0"),
+            )
+        )
+    return entities
+
+
+def _sauna_fan(coordinator: LoxoneCoordinator, control: Control) -> list[LoxoneEntity]:
+    return [
+        LoxoneToggle(
+            coordinator,
+            control,
+            translation_key="sauna_fan",
+            state="fan",
+            commands=("fanon", "fanoff"),
+        )
+    ]
+
+
 FACTORIES: dict[str, EntityFactory] = {
     "CentralLightController": single(LoxoneCentralLights),
     "Switch": single(LoxoneSwitch),
@@ -191,6 +257,8 @@ FACTORIES: dict[str, EntityFactory] = {
     "Wallbox2": single(LoxoneCharging),
     "CarCharger": single(LoxoneCharging),
     "EnergyManager": _managed_loads,
+    "PoolController": _pool_switches,
+    "Sauna": _sauna_fan,
 }
 
 
