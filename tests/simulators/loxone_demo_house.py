@@ -121,6 +121,31 @@ def _light_controller() -> dict[str, Any]:
     )
 
 
+def _light_controller_v1() -> dict[str, Any]:
+    """A first-generation lighting controller (as in older structure files) with two circuits."""
+    key = "office.lico1"
+    subs = [
+        ("AI1", "Desk spots", "Dimmer", ["position", "min", "max", "step"]),
+        ("AI2", "Shelf LED", "ColorPicker", ["color", "favorites"]),
+    ]
+    sub_controls = {}
+    for suffix, name, control_type, states in subs:
+        sub = _sub(key, suffix, name, control_type, states)
+        if control_type == "ColorPicker":
+            sub["details"] = {"pickerType": "Lumitech"}
+        sub_controls[sub["uuidAction"]] = sub
+    return _control(
+        key,
+        "Office scenes",
+        "LightController",
+        "office",
+        "lights",
+        _states(key, ["activeScene", "sceneList"]),
+        {"movementScene": 1},
+        sub_controls=sub_controls,
+    )
+
+
 def _irc_v2() -> dict[str, Any]:
     key = "living.irc"
     names = [
@@ -520,6 +545,7 @@ def _controls() -> list[dict[str, Any]]:
         ),
         *_energy_controls(),
         *_air_controls(),
+        _light_controller_v1(),
         _control(
             "bedroom.alarm_clock",
             "Wake-up",
@@ -1316,6 +1342,11 @@ def demo_initial_states() -> dict[str, Any]:
             uid("bedroom.alarm_clock.nextEntryTime"): 564_998_400.0,
             uid("bedroom.alarm_clock.snoozeDuration"): 540.0,
             uid("bedroom.alarm_clock.ringDuration"): 300.0,
+            uid("office.lico1.activeScene"): 0.0,
+            uid("office.lico1.sceneList"): '1="Work",2="Meeting",9="All on"',
+            uid("office.lico1/AI1.max"): 100.0,
+            uid("office.lico1/AI1.step"): 10.0,
+            uid("office.lico1/AI2.color"): "lumitech(0,4000)",
             uid("garden.sauna.tempActual"): 24.0,
             uid("garden.sauna.tempBench"): 22.5,
             uid("garden.sauna.tempTarget"): 85.0,

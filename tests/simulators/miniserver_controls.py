@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 import json
+import re
 from typing import Any
 from urllib.parse import unquote
 
@@ -670,6 +671,34 @@ def _pool(ctl: Control, args: list[str]) -> str | None:
     return "1"
 
 
+def _light_scenes(ctl: Control, args: list[str]) -> str | None:
+    """LightController (V1): scene numbers, on (9), off (0), plus and minus."""
+    command = args[0].lower()
+    scenes = sorted(int(n) for n in re.findall(r'(\d+)="', ctl.text("sceneList")))
+    current = int(ctl.get("activeScene"))
+    if command == "on":
+        scene = 9
+    elif command == "off":
+        scene = 0
+    elif command in {"plus", "minus"} and scenes:
+        index = scenes.index(current) if current in scenes else -1
+        scene = scenes[(index + (1 if command == "plus" else -1)) % len(scenes)]
+    elif command.isdigit() and len(args) == 1 and (int(command) in scenes or command in "09"):
+        scene = int(command)
+    else:
+        return None
+    ctl.set("activeScene", float(scene))
+    return str(scene)
+
+
+def _color_picker_v1(ctl: Control, args: list[str]) -> str | None:
+    command = args[0]
+    if command.startswith(("hsv(", "lumitech(")) and command.endswith(")"):
+        ctl.set_text("color", command)
+        return command
+    return None
+
+
 HANDLERS: dict[str, Callable[[Control, list[str]], str | None]] = {
     "Switch": _switch,
     "Pushbutton": _pushbutton,
@@ -709,6 +738,8 @@ HANDLERS: dict[str, Callable[[Control, list[str]], str | None]] = {
     "AlarmClock": _alarm_clock,
     "Sauna": _sauna,
     "PoolController": _pool,
+    "LightController": _light_scenes,
+    "ColorPicker": _color_picker_v1,
 }
 
 

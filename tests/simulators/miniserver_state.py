@@ -58,6 +58,8 @@ TEXT_STATE_NAMES = frozenset(
         "stoppedBy",
         "deviceSettings",
         "wakeAlarmSoundSettings",
+        "sceneList",
+        "favorites",
     }
 )
 DAYTIMER_STATE_NAMES = frozenset({"entriesAndDefaultValue"})

@@ -26,8 +26,8 @@ type ItemFactory = Callable[["LoxoneCoordinator", Control, str, dict[str, Any]],
 # The LightControllerV2 mood that means "everything off".
 MOOD_ALL_OFF = 778
 
-# Containers whose sub-controls are entities of their own (LightControllerV2 circuits).
-SUB_CONTROL_PARENTS = frozenset({"LightControllerV2"})
+# Containers whose sub-controls are entities of their own (lighting controllers' circuits).
+SUB_CONTROL_PARENTS = frozenset({"LightControllerV2", "LightController"})
 
 
 def mapped_controls(structure: LoxoneStructure) -> Iterator[Control]:
