@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import asyncio
+import copy
 from typing import Any
 
 from homeassistant.components.climate import HVACAction, HVACMode
-from homeassistant.const import STATE_OFF, STATE_ON
+from homeassistant.const import STATE_OFF, STATE_ON, STATE_UNKNOWN
 from homeassistant.core import HomeAssistant
+from homeassistant.helpers import entity_registry as er
 
 from custom_components.hubrelay.data import HubRelayConfigEntry
-from tests.components.loxone.conftest import control, state_uuid, wait_for_state
+from tests.components.loxone.conftest import add_miniserver, control, state_uuid, wait_for_state
+from tests.simulators.loxone_demo_house import DEMO_HOUSE
 from tests.simulators.miniserver import MiniserverSimulator
 
 SAUNA = "climate.garden_sauna"
@@ -147,3 +150,35 @@ async def test_pool(
     await call(hass, "button", "press", "button.garden_pool_acknowledge_error")
     assert last_command(miniserver, "Pool") == "ackError"
     await wait_for_state(hass, error, STATE_OFF)
+
+
+async def test_sauna_without_evaporator_and_pool_with_cooling(
+    hass: HomeAssistant, entity_registry: er.EntityRegistry
+) -> None:
+    structure = copy.deepcopy(DEMO_HOUSE)
+    controls = {c["name"]: c for c in structure["controls"].values()}
+    controls["Sauna"]["details"] = {"hasVaporizer": False, "hasDoorSensor": False}
+    controls["Pool"]["details"] = controls["Pool"]["details"] | {"hasCooling": True}
+    del controls["Pool"]["states"]["error"]  # a block without the state: its flag stays unknown
+    async with MiniserverSimulator(structure=structure) as simulator:
+        entry = await add_miniserver(hass, simulator)
+        ids = {
+            e.entity_id for e in er.async_entries_for_config_entry(entity_registry, entry.entry_id)
+        }
+        assert "binary_sensor.garden_sauna_water_low" not in ids
+        assert "binary_sensor.garden_sauna_door" not in ids
+        await wait_for_state(hass, SAUNA, HVACMode.OFF)
+        assert attribute(hass, SAUNA, "preset_modes") is None
+        assert attribute(hass, SAUNA, "humidity") is None
+        action = control("Sauna")["uuidAction"]
+        await call(hass, "climate", "set_temperature", SAUNA, temperature=70, hvac_mode="off")
+        assert simulator.commands[-2:] == [(action, "off"), (action, "temp/70")]
+
+        assert attribute(hass, POOL, "hvac_modes") == ["off", "auto", "heat", "cool"]
+        await call(hass, "climate", "set_hvac_mode", POOL, hvac_mode=HVACMode.COOL)
+        assert simulator.commands[-1] == (control("Pool")["uuidAction"], "tempMode/3")
+        await wait_for_state(hass, POOL, HVACMode.COOL)
+        await call(hass, "climate", "set_temperature", POOL, temperature=26)
+        assert simulator.commands[-1] == (control("Pool")["uuidAction"], "targetTemp/26")
+        assert hass.states.get("binary_sensor.garden_pool_error").state == STATE_UNKNOWN  # type: ignore[union-attr]
+        await hass.config_entries.async_unload(entry.entry_id)
