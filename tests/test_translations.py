@@ -136,3 +136,17 @@ class Flow(ConfigFlow, domain=DOMAIN):
         self._abort_if_unique_id_mismatch(reason=wrong)
 """
     assert list(needed_keys(source, "config_flow")) == []
+
+
+def test_a_module_beside_its_platform_translates_under_it(tmp_path: Path) -> None:
+    (tmp_path / "sensor.py").write_text("")
+    (tmp_path / "sensor_energy.py").write_text(
+        'class Load:\n    _attr_translation_key = "load_power"\n'
+        'ENTITY = Value(translation_key="grid_power")\n'
+    )
+    (tmp_path / "value_sensor.py").write_text('_attr_translation_key = "elsewhere"\n')
+    assert missing_keys(tmp_path, {}) == [
+        "entity.sensor.load_power (needed at sensor:2)",
+        "entity.sensor.grid_power (needed at sensor:3)",
+        "entity.value_sensor.elsewhere (needed at value_sensor:1)",
+    ]

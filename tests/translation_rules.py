@@ -15,7 +15,11 @@ from pathlib import Path
 from string import Formatter
 from typing import Any
 
+from homeassistant.const import Platform
 import voluptuous as vol
+
+#: Entity platforms: their modules translate `translation_key` keywords under `entity.<platform>`.
+PLATFORMS = frozenset(platform.value for platform in Platform)
 
 NON_EMPTY = vol.All(str, vol.Length(min=1))
 STRINGS = {str: NON_EMPTY}
@@ -164,10 +168,11 @@ def needed_keys(source: str, module: str) -> Iterator[Needed]:
         elif isinstance(node, ast.Call) and (key := _const(_keyword(node, "translation_key"))):
             if _keyword(node, "translation_domain") is not None:
                 yield Needed(("exceptions", key, "message"), where)
-            elif _call_name(node).endswith("EntityDescription"):
-                yield Needed(("entity", module, key), where)
             elif _call_name(node) == "DeviceInfo":
                 yield Needed(("device", key, "name"), where)
+            elif _call_name(node).endswith("EntityDescription") or module in PLATFORMS:
+                # In a platform module a keyword translation key names one of its entities.
+                yield Needed(("entity", module, key), where)
         elif (
             isinstance(node, ast.Assign)
             and (value := _const(node.value))
@@ -182,8 +187,12 @@ def missing_keys(integration: Path, strings: dict[str, Any]) -> list[str]:
     for path in sorted(integration.rglob("*.py")):
         if "protocols" in path.relative_to(integration).parts:
             continue
-        # A system's platform module (``vera/switch.py``) translates under its platform.
+        # A system's platform module (``vera/switch.py``) translates under its platform, and so
+        # does a module holding part of one (``loxone/sensor_energy.py`` beside ``sensor.py``).
         module = path.stem
+        platform, _, topic = module.rpartition("_")
+        if topic and platform in PLATFORMS and (path.parent / f"{platform}.py").exists():
+            module = platform
         for need in needed_keys(path.read_text(encoding="utf-8"), module):
             node: Any = strings
             for part in need.path:

@@ -10,9 +10,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 import json
+import re
 from typing import Any
 from urllib.parse import unquote
 
+from .miniserver_codec import loxone_seconds
 from .miniserver_state import StateStore
 
 Dispatch = Callable[[str, str], str | None]
@@ -428,6 +430,275 @@ def _digital_pulse(ctl: Control, args: list[str]) -> str | None:
     return "1" if args[0].lower() in accepted else None
 
 
+def _clamped_number(args: list[str], low: float, high: float) -> float | None:
+    number = _number(args[1]) if len(args) > 1 else None
+    return None if number is None else min(max(number, low), high)
+
+
+def _loads(ctl: Control) -> list[dict[str, Any]]:
+    try:
+        loads = json.loads(ctl.text("loads") or "[]")
+    except ValueError:
+        return []
+    return loads if isinstance(loads, list) else []
+
+
+def _energy_manager2(ctl: Control, args: list[str]) -> str | None:
+    command = args[0]
+    if command == "manage":
+        return "1"
+    if command in {"setMinSoc", "setMaxSpwr"}:
+        locked = ctl.detail("MinSocLocked" if command == "setMinSoc" else "MaxSpwrLocked", False)
+        high = 100.0 if command == "setMinSoc" else float("inf")
+        value = _clamped_number(args, 0.0, high)
+        if value is None or locked:
+            return None
+        ctl.set("MinSoc" if command == "setMinSoc" else "MaxSpwr", value)
+        return _fmt(value)
+    loads = _loads(ctl)
+    load = next((item for item in loads if item.get("uuid") == command), None)
+    if load is None or len(args) < 2 or args[1] not in {"activate", "deactivate", "automatic"}:
+        return None
+    load["activatedManually"] = args[1] == "activate"
+    load["deactivatedManually"] = args[1] == "deactivate"
+    if args[1] != "automatic":
+        load["active"] = args[1] == "activate"
+        load["pwr"] = load.get("ppwr", 0.0) if load["active"] else 0.0
+    ctl.set_text("loads", json.dumps(loads))
+    return "1"
+
+
+def _energy_manager(ctl: Control, args: list[str]) -> str | None:
+    command = args[0]
+    loads = _loads(ctl)
+    load_id = int(args[1]) if len(args) > 1 and args[1].isdigit() else None
+    load = next((item for item in loads if item.get("id") == load_id), None)
+    if load is None or command not in {"trigger", "turnOn", "turnOff"}:
+        return None
+    load["isActive"] = command != "turnOff"
+    load["isPermanentOn"] = command == "turnOn"
+    ctl.set_text("loads", json.dumps(loads))
+    return "1"
+
+
+def _wallbox2(ctl: Control, args: list[str]) -> str | None:
+    command = args[0].lower()
+    modes = {int(mode["id"]) for mode in ctl.detail("modes", []) or []} | {99}
+    number = _number(args[1]) if len(args) > 1 else None
+    if command == "allow" and len(args) > 1 and args[1] in {"on", "off"}:
+        ctl.set("enabled", 1.0 if args[1] == "on" else 0.0)
+        return args[1]
+    if command == "setmode" and number is not None and int(number) in modes:
+        ctl.set("mode", number)
+        return _fmt(number)
+    if command == "modeunplug" and number is not None and int(number) in modes - {99} | {0}:
+        ctl.set("modeUnplug", number)
+        return _fmt(number)
+    if command == "manuallimit":
+        value = _clamped_number(args, float(ctl.detail("min", 0.0)), float(ctl.detail("max", 22.0)))
+        if value is None:
+            return None
+        ctl.set("limit", value)
+        ctl.set("mode", 99.0)
+        return _fmt(value)
+    return None
+
+
+def _car_charger(ctl: Control, args: list[str]) -> str | None:
+    command = args[0].lower()
+    if command == "charge" and len(args) > 1 and args[1] in {"on", "off"}:
+        ctl.set("charging", 1.0 if args[1] == "on" else 0.0)
+        return args[1]
+    if command == "limitmode" and len(args) > 1 and args[1] in {"0", "1", "2"}:
+        ctl.set("limitMode", float(args[1]))
+        return args[1]
+    if command == "limit":
+        value = _clamped_number(args, ctl.get("minLimit"), ctl.get("maxLimit"))
+        if value is None:
+            return None
+        ctl.set("currentLimit", value)
+        return _fmt(value)
+    return None
+
+
+def _read_only(_ctl: Control, _args: list[str]) -> str | None:
+    """Monitors without commands (Fronius, Power Supply & Backup) refuse every command."""
+    return None
+
+
+def _ac_control(ctl: Control, args: list[str]) -> str | None:
+    command = args[0].lower()
+    number = _number(args[1]) if len(args) > 1 else None
+    if command in {"on", "off", "toggle"}:
+        on = command == "on" or (command == "toggle" and not ctl.get("status"))
+        ctl.set("status", 1.0 if on else 0.0)
+        return "1" if on else "0"
+    if command == "settarget" and number is not None:
+        value = min(max(number, ctl.get("minTemp", 16.0)), ctl.get("maxTemp", 30.0))
+        ctl.set("targetTemperature", value)
+        return _fmt(value)
+    states = {"setmode": ("mode", 1, 5), "setfan": ("fan", 0, 6), "setairdir": ("ventMode", 0, 7)}
+    if command in states and number is not None:
+        state, low, high = states[command]
+        if not low <= number <= high:
+            return None
+        ctl.set(state, number)
+        return _fmt(number)
+    return None
+
+
+def _ventilation(ctl: Control, args: list[str]) -> str | None:
+    command = args[0]
+    numbers = [_number(arg) for arg in args[1:]]
+    if command == "setTimer" and numbers == [0.0]:
+        ctl.set("activeTimerProfile", -2.0)
+        ctl.set("overwriteUntil", 0.0)
+        ctl.set("ventReason", 0.0)
+        ctl.set("speed", ctl.get("absenceMin", 30.0))
+        return "0"
+    if command == "setTimer" and len(numbers) == 4 and None not in numbers:
+        interval, speed, mode, profile = (float(n) for n in numbers if n is not None)
+        if not 0 <= speed <= 100:
+            return None
+        ctl.set("speed", speed)
+        ctl.set("mode", mode)
+        ctl.set("activeTimerProfile", profile)
+        ctl.set("ventReason", 7.0)
+        ctl.set("overwriteUntil", float(loxone_seconds() + int(interval)))
+        return "1"
+    setters = {
+        "setAbsenceMin": "absenceMin",
+        "setAbsenceMax": "absenceMax",
+        "setPresenceMin": "presenceMin",
+        "setPresenceMax": "presenceMax",
+    }
+    if command in setters and len(numbers) == 1 and numbers[0] is not None:
+        ctl.set(setters[command], numbers[0])
+        return _fmt(numbers[0])
+    if command == "ackFilterChange":
+        ctl.set_text("controlInfo", "")
+        return "1"
+    return None
+
+
+def _hourcounter(ctl: Control, args: list[str]) -> str | None:
+    command = args[0].lower()
+    if command not in {"reset", "resetall"}:
+        return None
+    ctl.set("remaining", ctl.get("maintenanceInterval"))
+    ctl.set("overdue", 0.0)
+    ctl.set("overdueSince", 0.0)
+    if command == "resetall":
+        ctl.set("total", 0.0)
+        ctl.set("lastActivation", 0.0)
+    return "1"
+
+
+def _alarm_clock(ctl: Control, args: list[str]) -> str | None:
+    command = args[0]
+    if command in {"snooze", "dismiss"}:
+        if not ctl.get("isAlarmActive"):
+            return None
+        ctl.set("isAlarmActive", 0.0)
+        ctl.set("snoozeTime", ctl.get("snoozeDuration") if command == "snooze" else 0.0)
+        return "1"
+    if command != "entryList" or len(args) < 3:
+        return None
+    try:
+        entries = json.loads(ctl.text("entryList") or "{}")
+    except ValueError:
+        entries = {}
+    if args[1] == "delete" and args[2] in entries:
+        del entries[args[2]]
+    elif args[1] == "put" and len(args) == 7 and args[4].isdigit() and args[5] in {"0", "1"}:
+        entry = {"name": unquote(args[3]), "alarmTime": int(args[4]), "isActive": args[5] == "1"}
+        if entries.get(args[2], {}).get("nightLight"):
+            entry |= {"nightLight": True, "daily": args[6] == "1"}
+        else:
+            entry |= {"nightLight": False, "modes": [int(m) for m in args[6].split(",") if m]}
+        entries[args[2]] = entry
+    else:
+        return None
+    ctl.set_text("entryList", json.dumps(entries))
+    return "1"
+
+
+def _sauna(ctl: Control, args: list[str]) -> str | None:
+    command = args[0].lower()
+    number = _number(args[1]) if len(args) > 1 else None
+    if command in {"on", "off"}:
+        ctl.set("active", 1.0 if command == "on" else 0.0)
+        ctl.set("power", 1.0 if command == "on" else 0.0)
+        ctl.set("fan", 0.0)
+        ctl.set("drying", 0.0)
+    elif command in {"fanon", "fanoff"}:
+        if command == "fanon" and not ctl.get("active"):
+            return None
+        ctl.set("fan", 1.0 if command == "fanon" else 0.0)
+    elif command in {"temp", "ontemp"} and number is not None:
+        ctl.set("tempTarget", number)
+        if command == "ontemp":
+            ctl.set("active", 1.0)
+    elif command == "humidity" and number is not None and ctl.detail("hasVaporizer"):
+        ctl.set("humidityTarget", number)
+    elif command == "mode" and number is not None and 0 <= number <= 6:
+        ctl.set("mode", number)
+    elif command == "starttimer":
+        ctl.set("timer", ctl.get("timerTotal"))
+    else:
+        return None
+    return "1"
+
+
+def _pool(ctl: Control, args: list[str]) -> str | None:
+    command = args[0]
+    number = _number(args[1]) if len(args) > 1 else None
+    toggles = {"pump": "pump", "eco": "ecoActive", "approveHeating": "heatingApproved"}
+    cycles = {"filter": 1.0, "backwash": 2.0, "circulate": 3.0, "drain": 4.0}
+    if command in toggles and number in {0.0, 1.0}:
+        ctl.set(toggles[command], float(number or 0.0))
+    elif command == "tempMode" and number is not None and 0 <= number <= 5:
+        ctl.set("currentTempMode", number)
+    elif command == "targetTemp" and number is not None:
+        ctl.set("tempTarget", number)
+    elif command in cycles:
+        ctl.set("currentCycle", cycles[command])
+        ctl.set("remainingTime", ctl.get("filterTime", 600.0))
+    elif command == "ackError":
+        ctl.set("error", 0.0)
+    else:
+        return None
+    return "1"
+
+
+def _light_scenes(ctl: Control, args: list[str]) -> str | None:
+    """LightController (V1): scene numbers, on (9), off (0), plus and minus."""
+    command = args[0].lower()
+    scenes = sorted(int(n) for n in re.findall(r'(\d+)="', ctl.text("sceneList")))
+    current = int(ctl.get("activeScene"))
+    if command == "on":
+        scene = 9
+    elif command == "off":
+        scene = 0
+    elif command in {"plus", "minus"} and scenes:
+        index = scenes.index(current) if current in scenes else -1
+        scene = scenes[(index + (1 if command == "plus" else -1)) % len(scenes)]
+    elif command.isdigit() and len(args) == 1 and (int(command) in scenes or command in "09"):
+        scene = int(command)
+    else:
+        return None
+    ctl.set("activeScene", float(scene))
+    return str(scene)
+
+
+def _color_picker_v1(ctl: Control, args: list[str]) -> str | None:
+    command = args[0]
+    if command.startswith(("hsv(", "lumitech(")) and command.endswith(")"):
+        ctl.set_text("color", command)
+        return command
+    return None
+
+
 HANDLERS: dict[str, Callable[[Control, list[str]], str | None]] = {
     "Switch": _switch,
     "Pushbutton": _pushbutton,
@@ -454,6 +725,21 @@ HANDLERS: dict[str, Callable[[Control, list[str]], str | None]] = {
     "Daytimer": _daytimer,
     "Alarm": _alarm,
     "SmokeAlarm": _smoke_alarm,
+    "EnergyManager2": _energy_manager2,
+    "EnergyManager": _energy_manager,
+    "Wallbox2": _wallbox2,
+    "CarCharger": _car_charger,
+    "Fronius": _read_only,
+    "PowerUnit": _read_only,
+    "AcControl": _ac_control,
+    "ACControl": _ac_control,
+    "Ventilation": _ventilation,
+    "Hourcounter": _hourcounter,
+    "AlarmClock": _alarm_clock,
+    "Sauna": _sauna,
+    "PoolController": _pool,
+    "LightController": _light_scenes,
+    "ColorPicker": _color_picker_v1,
 }
 
 

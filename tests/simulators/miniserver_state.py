@@ -49,6 +49,17 @@ TEXT_STATE_NAMES = frozenset(
         "lockedReason",
         "timerModes",
         "presetList",
+        "loads",
+        "session",
+        "fanspeeds",
+        "airflows",
+        "operatingmodes",
+        "controlInfo",
+        "stoppedBy",
+        "deviceSettings",
+        "wakeAlarmSoundSettings",
+        "sceneList",
+        "favorites",
     }
 )
 DAYTIMER_STATE_NAMES = frozenset({"entriesAndDefaultValue"})
@@ -275,4 +286,8 @@ def _default_text(ref: StateRef) -> str:
         return "[]"
     if ref.name == "color":
         return "hsv(0,0,0)"
+    if ref.name == "loads":
+        return "[]"
+    if ref.name == "session":
+        return "{}"
     return ""

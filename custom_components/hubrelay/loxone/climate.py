@@ -1,4 +1,4 @@
-"""Loxone room controllers as thermostats: IRoomControllerV2 and the older IRoomController.
+"""Loxone thermostats: IRoomControllerV2, the older IRoomController and the AC Control.
 
 Neither controller publishes whether it is heating right now (only its mode and set-points), so
 no `hvac_action` is shown rather than a guess. The target temperature is the controller's
@@ -25,8 +25,9 @@ from homeassistant.const import ATTR_TEMPERATURE, PRECISION_TENTHS, UnitOfTemper
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from ..protocols.loxone import Control
+from .climate_wellness import LoxonePool, LoxoneSauna
 from .coordinator import LoxoneCoordinator
-from .entity import LoxoneEntity
+from .entity import LoxoneEntity, parse_json_text
 from .mapping import EntityFactory, build_entities, single
 
 PRESET_BUILDING_PROTECTION = "building_protection"
@@ -223,9 +224,140 @@ class LoxoneRoomController(_LoxoneThermostat):
         await self.send(f"mode/{_V1_COMMANDS[hvac_mode]}")
 
 
+# AC Control `mode` (1-5) <-> HVAC mode; `status` 0 is off whatever the mode.
+_AC_MODES: dict[int, HVACMode] = {
+    1: HVACMode.AUTO,
+    2: HVACMode.HEAT,
+    3: HVACMode.COOL,
+    4: HVACMode.DRY,
+    5: HVACMode.FAN_ONLY,
+}
+
+
+class LoxoneAcControl(LoxoneEntity, ClimateEntity):
+    """An AC Control (air conditioner): power, mode, target, fan speed and airflow direction.
+
+    Fan speeds and airflow directions are the names configured in Loxone Config (the `fanspeeds`
+    and `airflows` states); the unit may pause itself (window open, load shedding), which shows
+    as its own state, not as off.
+    """
+
+    _attr_name = None
+    _attr_precision = PRECISION_TENTHS
+    _attr_target_temperature_step = 0.5
+    _attr_supported_features = (
+        ClimateEntityFeature.TARGET_TEMPERATURE
+        | ClimateEntityFeature.FAN_MODE
+        | ClimateEntityFeature.SWING_MODE
+        | ClimateEntityFeature.TURN_ON
+        | ClimateEntityFeature.TURN_OFF
+    )
+    state_names = (
+        "status",
+        "mode",
+        "fan",
+        "ventMode",
+        "temperature",
+        "targetTemperature",
+        "minTemp",
+        "maxTemp",
+        "fanspeeds",
+        "airflows",
+    )
+
+    def __init__(self, coordinator: LoxoneCoordinator, control: Control) -> None:
+        """Offer the modes the block uses (`details.modes`), or all five."""
+        super().__init__(coordinator, control)
+        self._attr_temperature_unit = _unit(control)
+        used = {
+            int(mode["id"] if isinstance(mode, dict) else mode)
+            for mode in control.details.get("modes") or []
+            if isinstance(mode, int) or (isinstance(mode, dict) and isinstance(mode.get("id"), int))
+        }
+        self._attr_hvac_modes = [HVACMode.OFF] + [
+            hvac for mode, hvac in _AC_MODES.items() if not used or mode in used
+        ]
+        self._fans: dict[int, str] = {}
+        self._airflows: dict[int, str] = {}
+        self._attr_fan_modes = []
+        self._attr_swing_modes = []
+
+    def _update_from_values(self) -> None:
+        self._attr_current_temperature = self.number("temperature")
+        self._attr_target_temperature = self.number("targetTemperature")
+        for attr, name in (("_attr_min_temp", "minTemp"), ("_attr_max_temp", "maxTemp")):
+            if (value := self.number(name)) is not None:
+                setattr(self, attr, value)
+        status, mode = self.number("status"), self.number("mode")
+        if status is None:
+            self._attr_hvac_mode = None
+        else:
+            self._attr_hvac_mode = (
+                HVACMode.OFF if not status else _AC_MODES.get(int(mode or 1), HVACMode.AUTO)
+            )
+        self._fans = _named_options(self.text("fanspeeds"))
+        self._airflows = _named_options(self.text("airflows"))
+        self._attr_fan_modes = list(self._fans.values())
+        self._attr_swing_modes = list(self._airflows.values())
+        fan, airflow = self.number("fan"), self.number("ventMode")
+        self._attr_fan_mode = None if fan is None else self._fans.get(int(fan))
+        self._attr_swing_mode = None if airflow is None else self._airflows.get(int(airflow))
+
+    async def async_set_hvac_mode(self, hvac_mode: HVACMode) -> None:
+        """Switch off, or on in the chosen mode."""
+        if hvac_mode is HVACMode.OFF:
+            await self.send("off")
+            return
+        mode = next(key for key, value in _AC_MODES.items() if value is hvac_mode)
+        await self.send(f"setMode/{mode}")
+        if not self.number("status"):
+            await self.send("on")
+
+    async def async_turn_on(self) -> None:
+        """Switch on in the last mode."""
+        await self.send("on")
+
+    async def async_turn_off(self) -> None:
+        """Switch off."""
+        await self.send("off")
+
+    async def async_set_temperature(self, **kwargs: Any) -> None:
+        """Set the target temperature (and the mode, when given)."""
+        if (hvac_mode := kwargs.get(ATTR_HVAC_MODE)) is not None:
+            await self.async_set_hvac_mode(hvac_mode)
+        if (temperature := kwargs.get(ATTR_TEMPERATURE)) is not None:
+            await self.send(f"setTarget/{float(temperature):g}")
+
+    async def async_set_fan_mode(self, fan_mode: str) -> None:
+        """Choose a fan speed by its configured name."""
+        await self.send(f"setFan/{_option_id(self._fans, fan_mode)}")
+
+    async def async_set_swing_mode(self, swing_mode: str) -> None:
+        """Choose an airflow direction by its configured name."""
+        await self.send(f"setAirDir/{_option_id(self._airflows, swing_mode)}")
+
+
+def _named_options(text: str | None) -> dict[int, str]:
+    """Read a `[{"id": 1, "name": "Auto"}, …]` text state."""
+    items = parse_json_text(text, [])
+    return {
+        int(item["id"]): str(item["name"])
+        for item in (items if isinstance(items, list) else [])
+        if isinstance(item, dict) and isinstance(item.get("id"), int) and item.get("name")
+    }
+
+
+def _option_id(options: dict[int, str], name: str) -> int:
+    return next(key for key, value in options.items() if value == name)
+
+
 FACTORIES: dict[str, EntityFactory] = {
     "IRoomControllerV2": single(LoxoneRoomControllerV2),
     "IRoomController": single(LoxoneRoomController),
+    "AcControl": single(LoxoneAcControl),
+    "ACControl": single(LoxoneAcControl),
+    "Sauna": single(LoxoneSauna),
+    "PoolController": single(LoxonePool),
 }
 
 

@@ -3,7 +3,8 @@
 A Loxone dimmer's position runs from its `min` to its `max` (often not 0..100) in `step`s;
 Home Assistant's brightness 1..255 is spread over that range, so 1 % in HA is the dimmer's
 lowest lit level, never a value the dimmer would round to off. The LightControllerV2 is one light
-whose effects are its moods; its circuits are lights too, disabled by default.
+whose effects are its moods; its circuits are lights too, disabled by default. The first-generation
+LightController is one light whose effects are its scenes, with its Dimmer and ColorPicker circuits.
 """
 
 from __future__ import annotations
@@ -34,7 +35,7 @@ MIN_KELVIN = 2700
 MAX_KELVIN = 6500
 
 
-_COLOR = re.compile(r"^(hsv|temp)\(([-\d.]+),([-\d.]+)(?:,([-\d.]+))?\)$")
+_COLOR = re.compile(r"^(hsv|temp|lumitech)\(([-\d.]+),([-\d.]+)(?:,([-\d.]+))?\)$")
 
 
 def dimmer_range(
@@ -107,6 +108,8 @@ class LoxoneColorPicker(LoxoneEntity, LightEntity):
     _attr_max_color_temp_kelvin = MAX_KELVIN
     state_names = ("color",)
     _last_level = 100.0
+    #: How this picker type spells a colour temperature: `temp(…)` (V2) or `lumitech(…)` (V1).
+    _temp_command = "temp"
 
     def _parsed(self) -> tuple[str, list[float]] | None:
         match = _COLOR.match((self.text("color") or "").replace(" ", ""))
@@ -162,7 +165,50 @@ class LoxoneColorPicker(LoxoneEntity, LightEntity):
 
     async def _send_temp(self, level: float, kelvin: float) -> None:
         kelvin = min(max(kelvin, MIN_KELVIN), MAX_KELVIN)
-        await self.send(f"temp({round(level)},{round(kelvin)})")
+        await self.send(f"{self._temp_command}({round(level)},{round(kelvin)})")
+
+
+class LoxoneColorPickerV1(LoxoneColorPicker):
+    """A ColorPicker of the first LightController: `hsv(…)` or `lumitech(brightness,kelvin)`."""
+
+    _temp_command = "lumitech"
+
+
+# A LightController (V1) `sceneList` text: 1="Reading",2="Evening"; 0 is all off, 9 all on.
+_SCENE = re.compile(r'(\d+)="([^"]*)"')
+SCENE_OFF = 0
+
+
+class LoxoneLightScenes(LoxoneEntity, LightEntity):
+    """A LightController (V1): on unless scene 0 (all off) is active, its scenes as effects."""
+
+    _attr_name = None
+    _attr_supported_color_modes = {ColorMode.ONOFF}
+    _attr_color_mode = ColorMode.ONOFF
+    _attr_supported_features = LightEntityFeature.EFFECT
+    state_names = ("activeScene", "sceneList")
+
+    def _scenes(self) -> dict[int, str]:
+        return {int(n): name for n, name in _SCENE.findall(self.text("sceneList") or "")}
+
+    def _update_from_values(self) -> None:
+        scenes = self._scenes()
+        self._attr_effect_list = list(scenes.values())
+        scene = self.number("activeScene")
+        self._attr_is_on = None if scene is None else int(scene) != SCENE_OFF
+        self._attr_effect = None if scene is None else scenes.get(int(scene))
+
+    async def async_turn_on(self, **kwargs: Any) -> None:
+        """Activate a scene by name, or all on (scene 9)."""
+        if (effect := kwargs.get(ATTR_EFFECT)) is not None:
+            scene = next(n for n, name in self._scenes().items() if name == effect)
+            await self.send(str(scene))
+        else:
+            await self.send("on")
+
+    async def async_turn_off(self, **kwargs: Any) -> None:
+        """Activate scene 0 (all off)."""
+        await self.send("off")
 
 
 class LoxoneLightController(LoxoneEntity, LightEntity):
@@ -249,6 +295,7 @@ FACTORIES: dict[str, EntityFactory] = {
     "EIBDimmer": single(LoxoneDimmer),
     "ColorPickerV2": single(LoxoneColorPicker),
     "LightControllerV2": single(LoxoneLightController),
+    "LightController": single(LoxoneLightScenes),
 }
 
 
@@ -257,6 +304,7 @@ CIRCUIT_FACTORIES: dict[str, EntityFactory] = {
     "EIBDimmer": _circuit(LoxoneDimmer),
     "Switch": _circuit(LoxoneCircuitSwitch),
     "ColorPickerV2": _circuit(LoxoneColorPicker),
+    "ColorPicker": _circuit(LoxoneColorPickerV1),
 }
 
 

@@ -8,21 +8,26 @@ type is one line in a platform's factory table.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from ..protocols.loxone import Control, LoxoneStructure
+from homeassistant.core import callback
+from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+
+from ..protocols.loxone import Control, LoxoneStructure, StateValue, TextState
 
 if TYPE_CHECKING:
     from .coordinator import LoxoneCoordinator
     from .entity import LoxoneEntity
 
 type EntityFactory = Callable[["LoxoneCoordinator", Control], list["LoxoneEntity"]]
+#: Builds the entity of one item (key, JSON object) of a control's list state.
+type ItemFactory = Callable[["LoxoneCoordinator", Control, str, dict[str, Any]], "LoxoneEntity"]
 
 # The LightControllerV2 mood that means "everything off".
 MOOD_ALL_OFF = 778
 
-# Containers whose sub-controls are entities of their own (LightControllerV2 circuits).
-SUB_CONTROL_PARENTS = frozenset({"LightControllerV2"})
+# Containers whose sub-controls are entities of their own (lighting controllers' circuits).
+SUB_CONTROL_PARENTS = frozenset({"LightControllerV2", "LightController"})
 
 
 def mapped_controls(structure: LoxoneStructure) -> Iterator[Control]:
@@ -56,3 +61,40 @@ def build_entities(
         if (factory := factories.get(control.type)) is not None:
             entities.extend(factory(coordinator, control))
     return entities
+
+
+def add_item_entities(
+    coordinator: LoxoneCoordinator,
+    async_add_entities: AddConfigEntryEntitiesCallback,
+    control_type: str,
+    state: str,
+    items: Callable[[str], dict[str, dict[str, Any]]],
+    factory: ItemFactory,
+) -> None:
+    """Add an entity per item of a text state listing things (a manager's loads, alarm entries).
+
+    Such lists are states, not part of the structure file, so their entities appear when the list
+    first arrives and whenever it names a new item; `items` reads the text into key -> item.
+    """
+    for control in coordinator.structure.controls.values():
+        ref = control.states.get(state)
+        if control.type != control_type or not isinstance(ref, str):
+            continue
+        known: set[str] = set()
+
+        @callback
+        def listener(
+            _uuid: bytes, value: StateValue, control: Control = control, known: set[str] = known
+        ) -> None:
+            if not isinstance(value, TextState):
+                return
+            new = {key: item for key, item in items(value.text).items() if key not in known}
+            known.update(new)
+            if new:
+                async_add_entities(
+                    [factory(coordinator, control, key, item) for key, item in new.items()]
+                )
+
+        if (value := coordinator.state(ref)) is not None:
+            listener(b"", value)
+        coordinator.entry.async_on_unload(coordinator.subscribe(ref, listener))

@@ -1,4 +1,4 @@
-"""Selects: Loxone radio buttons (Radio controls) and the Ezlo house mode."""
+"""Selects: Loxone radio buttons (Radio controls) and wallbox charging modes."""
 
 from __future__ import annotations
 
@@ -39,7 +39,89 @@ class LoxoneRadio(LoxoneEntity, SelectEntity):
         await self.send("reset" if key == 0 else str(key))
 
 
-FACTORIES: dict[str, EntityFactory] = {"Radio": single(LoxoneRadio)}
+class LoxoneChargingMode(LoxoneEntity, SelectEntity):
+    """A wallbox's limitation mode, by number: Gen. 2 modes named in Loxone Config, Gen. 1 fixed.
+
+    Option texts that are our own (manual, automatic, keep…) are translation keys; the mode names
+    a user gave the wallbox in Loxone Config are shown as written.
+    """
+
+    def __init__(
+        self,
+        coordinator: LoxoneCoordinator,
+        control: Control,
+        *,
+        translation_key: str,
+        state: str,
+        command: str,
+        options: dict[int, str],
+    ) -> None:
+        """Show `state` as one of `options` (number -> option) and send `command/{number}`."""
+        super().__init__(coordinator, control, translation_key)
+        self._attr_translation_key = translation_key
+        self.state_names = (state,)
+        self._command = command
+        self._by_id = options
+        self._attr_options = list(options.values())
+
+    def _update_from_values(self) -> None:
+        mode = self.number(self.state_names[0])
+        self._attr_current_option = None if mode is None else self._by_id.get(int(mode))
+
+    async def async_select_option(self, option: str) -> None:
+        """Switch to the mode with this option."""
+        mode = next(key for key, name in self._by_id.items() if name == option)
+        await self.send(f"{self._command}/{mode}")
+
+
+# Gen. 2 modes 1-5 are named in Loxone Config (an empty name is an unused mode); 99 is manual.
+WALLBOX_MANUAL_MODE = 99
+
+
+def _wallbox2_modes(coordinator: LoxoneCoordinator, control: Control) -> list[LoxoneEntity]:
+    named = {
+        int(mode["id"]): str(mode["name"])
+        for mode in control.details.get("modes", [])
+        if isinstance(mode, dict) and isinstance(mode.get("id"), int) and mode.get("name")
+    }
+    return [
+        LoxoneChargingMode(
+            coordinator,
+            control,
+            translation_key="charging_mode",
+            state="mode",
+            command="setmode",
+            options=named | {WALLBOX_MANUAL_MODE: "manual"},
+        ),
+        LoxoneChargingMode(
+            coordinator,
+            control,
+            translation_key="mode_after_unplugging",
+            state="modeUnplug",
+            command="modeUnplug",
+            options={0: "keep"} | named,
+        ),
+    ]
+
+
+def _car_charger_mode(coordinator: LoxoneCoordinator, control: Control) -> list[LoxoneEntity]:
+    return [
+        LoxoneChargingMode(
+            coordinator,
+            control,
+            translation_key="limit_mode",
+            state="limitMode",
+            command="limitMode",
+            options={0: "maximum", 1: "manual", 2: "automatic"},
+        )
+    ]
+
+
+FACTORIES: dict[str, EntityFactory] = {
+    "Radio": single(LoxoneRadio),
+    "Wallbox2": _wallbox2_modes,
+    "CarCharger": _car_charger_mode,
+}
 
 
 async def async_setup_platform(

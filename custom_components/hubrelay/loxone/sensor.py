@@ -3,45 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import timedelta
 
 from homeassistant.components.sensor import SensorDeviceClass, SensorEntity, SensorStateClass
 from homeassistant.const import EntityCategory, UnitOfTime
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from ..protocols.loxone import Control
+from ..protocols.loxone.tokens import LOXONE_EPOCH
 from .coordinator import LoxoneCoordinator
 from .entity import LoxoneEntity, LoxoneHubEntity
-from .formats import parse_format
-from .mapping import EntityFactory, build_entities
-
-
-class LoxoneValueSensor(LoxoneEntity, SensorEntity):
-    """One numeric state of a control, with unit and device class from its format string."""
-
-    def __init__(
-        self,
-        coordinator: LoxoneCoordinator,
-        control: Control,
-        state: str,
-        fmt: str | None,
-        *,
-        translation_key: str | None = None,
-    ) -> None:
-        """Show `state`; a translation key names secondary values (e.g. a meter's energy)."""
-        super().__init__(coordinator, control, translation_key)
-        self.state_names = (state,)
-        value_format = parse_format(fmt, control.name)
-        self._attr_native_unit_of_measurement = value_format.unit
-        self._attr_device_class = value_format.device_class
-        self._attr_state_class = value_format.state_class
-        self._attr_suggested_display_precision = value_format.precision
-        if translation_key is None:
-            self._attr_name = None
-        else:
-            self._attr_translation_key = translation_key
-
-    def _update_from_values(self) -> None:
-        self._attr_native_value = self.number(self.state_names[0])
+from .mapping import EntityFactory, build_entities, single
+from .sensor_energy import FACTORIES as ENERGY_FACTORIES, add_managed_loads
+from .value_sensor import LoxoneValueSensor
 
 
 class LoxoneTextSensor(LoxoneEntity, SensorEntity):
@@ -106,6 +80,24 @@ class LoxoneLatency(LoxoneHubEntity, SensorEntity):
         self._update_from_values()
 
 
+class LoxoneNextAlarm(LoxoneEntity, SensorEntity):
+    """When an Alarm Clock rings next (`nextEntryTime`, seconds since 2009; 0 when none)."""
+
+    _attr_translation_key = "next_alarm"
+    _attr_device_class = SensorDeviceClass.TIMESTAMP
+    state_names = ("nextEntryTime",)
+
+    def __init__(self, coordinator: LoxoneCoordinator, control: Control) -> None:
+        """Belong to the alarm clock's device."""
+        super().__init__(coordinator, control, "next_alarm")
+
+    def _update_from_values(self) -> None:
+        seconds = self.number("nextEntryTime")
+        self._attr_native_value = (
+            LOXONE_EPOCH + timedelta(seconds=seconds) if seconds and seconds > 0 else None
+        )
+
+
 def _analog(coordinator: LoxoneCoordinator, control: Control) -> list[LoxoneEntity]:
     return [LoxoneValueSensor(coordinator, control, "value", control.details.get("format"))]
 
@@ -138,6 +130,66 @@ def _daytimer(coordinator: LoxoneCoordinator, control: Control) -> list[LoxoneEn
     return [LoxoneValueSensor(coordinator, control, "value", fmt)]
 
 
+class LoxoneHours(LoxoneValueSensor):
+    """A duration Loxone counts in seconds that people read in hours (a maintenance counter)."""
+
+    _attr_suggested_unit_of_measurement = UnitOfTime.HOURS
+
+
+def _hourcounter(coordinator: LoxoneCoordinator, control: Control) -> list[LoxoneEntity]:
+    """Operating time and time to the next service."""
+    return [
+        LoxoneHours(coordinator, control, state, "%.0fs", translation_key=key)
+        for state, key in (("total", "operating_time"), ("remaining", "maintenance_due_in"))
+        if state in control.states
+    ]
+
+
+class LoxonePoolCycle(LoxoneEntity, SensorEntity):
+    """The pool controller's running cycle (none, filter, flushing, circulate, drain)."""
+
+    _attr_translation_key = "pool_cycle"
+    _attr_device_class = SensorDeviceClass.ENUM
+    _attr_options = ["none", "filter", "flushing", "circulate", "drain"]
+    state_names = ("currentCycle",)
+
+    def __init__(self, coordinator: LoxoneCoordinator, control: Control) -> None:
+        """Belong to the pool's device."""
+        super().__init__(coordinator, control, "pool_cycle")
+
+    def _update_from_values(self) -> None:
+        cycle = self.number("currentCycle")
+        options = self._attr_options
+        valid = cycle is not None and 0 <= int(cycle) < len(options)
+        self._attr_native_value = options[int(cycle)] if valid and cycle is not None else None
+
+
+def _pool(coordinator: LoxoneCoordinator, control: Control) -> list[LoxoneEntity]:
+    details = control.details
+    entities: list[LoxoneEntity] = [
+        LoxonePoolCycle(coordinator, control),
+        LoxoneValueSensor(
+            coordinator, control, "remainingTime", "%.0fs", translation_key="cycle_remaining"
+        ),
+    ]
+    if details.get("hasWaterLevel"):
+        unit = str(details.get("waterLevelUnit") or "")
+        entities.append(
+            LoxoneValueSensor(
+                coordinator, control, "waterLevel", f"%.1f{unit}", translation_key="water_level"
+            )
+        )
+    return entities
+
+
+def _sauna(coordinator: LoxoneCoordinator, control: Control) -> list[LoxoneEntity]:
+    return [
+        LoxoneValueSensor(
+            coordinator, control, "tempBench", "%.1f°C", translation_key="bench_temperature"
+        )
+    ]
+
+
 def _text(state: str) -> EntityFactory:
     return lambda coordinator, control: [LoxoneTextSensor(coordinator, control, state)]
 
@@ -150,6 +202,11 @@ FACTORIES: dict[str, EntityFactory] = {
     "InfoOnlyText": _text("text"),
     "TextInput": _text("text"),
     "Tracker": _text("entries"),
+    "Hourcounter": _hourcounter,
+    "AlarmClock": single(LoxoneNextAlarm),
+    "PoolController": _pool,
+    "Sauna": _sauna,
+    **ENERGY_FACTORIES,
 }
 
 
@@ -158,5 +215,6 @@ async def async_setup_platform(
 ) -> None:
     """Add this platform's entities for the Loxone entry."""
     async_add_entities([*build_entities(coordinator, FACTORIES), LoxoneLatency(coordinator)])
+    add_managed_loads(coordinator, async_add_entities)
     if (ref := coordinator.structure.global_states.get("operatingMode")) is not None:
         async_add_entities([LoxoneOperatingMode(coordinator, ref)])

@@ -268,7 +268,9 @@ async def test_light_controller_circuits_are_disabled_by_default(
     circuits = {
         e.original_name: e
         for e in er.async_entries_for_config_entry(entity_registry, loxone_entry.entry_id)
-        if e.disabled_by is not None and e.domain == "light"
+        if e.disabled_by is not None
+        and e.domain == "light"
+        and control("Living room lights")["uuidAction"] in e.unique_id
     }
     assert set(circuits) == {"Ceiling", "Reading lamp", "LED strip"}
     reading = circuits["Reading lamp"].entity_id
