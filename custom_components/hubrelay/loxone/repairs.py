@@ -17,43 +17,43 @@ from homeassistant.helpers.device_registry import format_mac
 
 from ..const import CONF_PUBLIC_KEY, CONF_SERIAL, DOMAIN, SYSTEM_LOXONE
 from ..hub.coordinator import HubRelayConfigEntry
+from ..hub.repairs import clear_entry_issues, entry_issue_id, raise_entry_issue
 from ..protocols.loxone import LoxoneIdentityError, Token
 from ..protocols.loxone.messages import normalize_serial
+
+WEAK_PASSWORD = "weak_password"  # noqa: S105 - an issue kind, not a secret
+IDENTITY_CHANGED = "identity_changed"
 
 
 def weak_password_issue_id(entry_id: str) -> str:
     """Repair issue id for a Miniserver user with a weak password."""
-    return f"weak_password_{entry_id}"
+    return entry_issue_id(WEAK_PASSWORD, entry_id)
+
+
+def identity_issue_id(entry_id: str) -> str:
+    """Repair issue id for a Miniserver that no longer presents the pinned identity."""
+    return entry_issue_id(IDENTITY_CHANGED, entry_id)
 
 
 @callback
 def report_weak_password(hass: HomeAssistant, entry: HubRelayConfigEntry, token: Token) -> None:
     """Raise a repair issue while the Miniserver flags the user's password as weak."""
-    issue_id = weak_password_issue_id(entry.entry_id)
     if not token.unsecure_pass:
-        ir.async_delete_issue(hass, DOMAIN, issue_id)
+        clear_entry_issues(hass, entry, WEAK_PASSWORD)
         return
-    ir.async_create_issue(
+    raise_entry_issue(
         hass,
-        DOMAIN,
-        issue_id,
-        is_fixable=False,
+        entry,
+        WEAK_PASSWORD,
         severity=ir.IssueSeverity.WARNING,
-        translation_key="weak_password",
-        translation_placeholders={"title": entry.title, "username": entry.data[CONF_USERNAME]},
+        placeholders={"username": entry.data[CONF_USERNAME]},
     )
 
 
 @callback
 def clear_issues(hass: HomeAssistant, entry: HubRelayConfigEntry) -> None:
     """Drop the entry's repair issues when it is removed."""
-    ir.async_delete_issue(hass, DOMAIN, weak_password_issue_id(entry.entry_id))
-    ir.async_delete_issue(hass, DOMAIN, identity_issue_id(entry.entry_id))
-
-
-def identity_issue_id(entry_id: str) -> str:
-    """Repair issue id for a Miniserver that no longer presents the pinned identity."""
-    return f"identity_changed_{entry_id}"
+    clear_entry_issues(hass, entry, WEAK_PASSWORD, IDENTITY_CHANGED)
 
 
 @callback
@@ -65,19 +65,14 @@ def report_identity_changed(
     The fix flow pins what it presented, for a Miniserver that was really reset or replaced.
     """
     same = normalize_serial(err.serial) == normalize_serial(entry.data[CONF_SERIAL])
-    ir.async_create_issue(
+    raise_entry_issue(
         hass,
-        DOMAIN,
-        identity_issue_id(entry.entry_id),
-        is_fixable=True,
+        entry,
+        IDENTITY_CHANGED,
         severity=ir.IssueSeverity.ERROR,
-        translation_key="identity_changed" if same else "serial_changed",
-        translation_placeholders={
-            "title": entry.title,
-            "serial": err.serial,
-            "fingerprint": _grouped(err.public_key),
-        },
-        data={
+        translation_key=IDENTITY_CHANGED if same else "serial_changed",
+        placeholders={"serial": err.serial, "fingerprint": _grouped(err.public_key)},
+        fix_data={
             "system": SYSTEM_LOXONE,
             "entry_id": entry.entry_id,
             "serial": err.serial,
@@ -89,7 +84,7 @@ def report_identity_changed(
 @callback
 def clear_identity_issue(hass: HomeAssistant, entry: HubRelayConfigEntry) -> None:
     """Drop the identity issue: the pinned Miniserver answered."""
-    ir.async_delete_issue(hass, DOMAIN, identity_issue_id(entry.entry_id))
+    clear_entry_issues(hass, entry, IDENTITY_CHANGED)
 
 
 def _grouped(fingerprint: str) -> str:
@@ -154,7 +149,7 @@ def accept_identity(
         unique_id=format_mac(serial),
         data={**entry.data, CONF_SERIAL: serial, CONF_PUBLIC_KEY: public_key},
     )
-    ir.async_delete_issue(hass, DOMAIN, identity_issue_id(entry.entry_id))
+    clear_identity_issue(hass, entry)
     hass.config_entries.async_schedule_reload(entry.entry_id)
 
 
