@@ -211,14 +211,19 @@ class HomeAssistantProcess:
         self.output = config_dir / "hass-output.log"
         self._process: asyncio.subprocess.Process | None = None
 
-    async def start(self, startup_seconds: float = 180.0) -> None:
-        """Start `hass` and wait until its HTTP API answers."""
-        endpoints = demo_endpoints(self.hubs)
-        if self.timings is not None:
-            endpoints["timings"] = self.timings
-        prepare_config(self.config_dir, self.port, endpoints)
+    async def start(self, startup_seconds: float = 180.0, *, fresh: bool = True) -> None:
+        """Start `hass` and wait until its HTTP API answers.
+
+        `fresh`: a new configuration folder; otherwise Home Assistant starts again from the
+        folder it left (its registries, entries and restored states), its log continued.
+        """
+        if fresh:
+            endpoints = demo_endpoints(self.hubs)
+            if self.timings is not None:
+                endpoints["timings"] = self.timings
+            prepare_config(self.config_dir, self.port, endpoints)
         hass = Path(sys.executable).with_name("hass")
-        with self.output.open("wb") as output:
+        with self.output.open("wb" if fresh else "ab") as output:
             # Its own session: Ctrl-C reaches the demo, which then stops Home Assistant in order.
             self._process = await asyncio.create_subprocess_exec(
                 str(hass),
@@ -240,7 +245,9 @@ class HomeAssistantProcess:
                     async with session.get(
                         f"{self.base_url}/api/onboarding", timeout=aiohttp.ClientTimeout(total=5)
                     ) as response:
-                        if response.status == 200:
+                        # Onboarding's view exists only until onboarding is done: after a
+                        # restart any answer means the HTTP server is up.
+                        if response.status == 200 or (not fresh and response.status < 500):
                             return
                 if time.monotonic() > deadline:
                     raise DemoError(f"hass silent for {startup_seconds:.0f} s: {self.tail()}")
@@ -260,6 +267,11 @@ class HomeAssistantProcess:
         except OSError:
             return "(no output)"
         return "\n".join(text.splitlines()[-lines:])
+
+    async def restart(self, startup_seconds: float = 180.0) -> None:
+        """Stop Home Assistant as a user's restart does and start it from the same folder."""
+        await self.stop()
+        await self.start(startup_seconds, fresh=False)
 
     async def stop(self, grace_seconds: float = 60.0) -> None:
         """Stop Home Assistant gracefully (SIGTERM), killing it if it hangs."""

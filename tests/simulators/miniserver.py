@@ -401,6 +401,11 @@ class MiniserverSimulator:
         self._blocked_until = 0.0
         self.failed_auths = 0
 
+    def forget_tokens(self) -> None:
+        """Forget every issued token, as a Miniserver reset to a backup or to factory state does:
+        a client's stored token is refused (401) from now on."""
+        self.tokens.issued.clear()
+
     # -- connection faults -------------------------------------------------------------------------
     async def drop_connections(self, *, mid_table: bool = False) -> None:
         """Abort every WebSocket's TCP link; ``mid_table`` first sends a value-table header only."""

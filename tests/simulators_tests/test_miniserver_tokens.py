@@ -151,3 +151,15 @@ async def test_visu_password_secured_commands(ms: MiniserverSimulator) -> None:
         assert ms.commands[-1] == (alarm, "on")
     finally:
         await client.close()
+
+
+async def test_a_reset_miniserver_refuses_the_tokens_it_issued(ms: MiniserverSimulator) -> None:
+    client = await authenticated(ms.base_url)
+    try:
+        [token] = ms.tokens.issued
+        assert (await client.token_command("authwithtoken", token.token))["code"] == 200
+        ms.forget_tokens()
+        assert (await client.token_command("authwithtoken", token.token))["code"] == 401
+        assert ms.failed_auths == 1
+    finally:
+        await client.close()

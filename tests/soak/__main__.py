@@ -40,9 +40,16 @@ def main() -> None:
         default=defaults.hubrelay_memory_bound_mib,
         help="MiB HubRelay's code may hold more at the end than after warm-up",
     )
+    parser.add_argument(
+        "--restart-at",
+        type=float,
+        default=None,
+        help="seconds into the run at which Home Assistant restarts (a quarter of it; 0: never)",
+    )
     parser.add_argument("--seed", type=int, default=defaults.seed)
     parser.add_argument("--workdir", type=Path, default=ROOT / ".cache" / "soak")
     args = parser.parse_args()
+    restart_at = args.duration / 4 if args.restart_at is None else args.restart_at or None
     settings = dataclasses.replace(
         defaults,
         duration=args.duration,
@@ -54,6 +61,9 @@ def main() -> None:
         warmup=args.warmup,
         hubrelay_memory_bound_mib=args.memory_bound,
         seed=args.seed,
+        restart_at=restart_at,
+        # Not a test: the long run fails on a black hole noticed later than its bound.
+        enforce_bounds=True,
     )
     print(f"[soak] {settings}; Home Assistant in {args.workdir}/config", flush=True)
     with contextlib.suppress(KeyboardInterrupt, asyncio.CancelledError):

@@ -73,6 +73,12 @@ class HaWebSocket:
             with contextlib.suppress(asyncio.CancelledError):
                 await self._reader
 
+    async def reconnect(self) -> None:
+        """Connect again after Home Assistant restarted: a new socket and a fresh state mirror."""
+        await self.close()
+        self.states.clear()
+        await self.connect()
+
     async def request(self, message: Mapping[str, Any], seconds: float = 60.0) -> dict[str, Any]:
         """Send one command and return its answer (``result`` or ``pong``)."""
         if self._ws is None:
@@ -128,6 +134,13 @@ class HaWebSocket:
             await self.request({"type": "config/entity_registry/list"})
         )["result"]
         return result
+
+    async def repair_issues(self) -> list[dict[str, Any]]:
+        """Every issue the Repairs dashboard lists (domain, issue_id, severity...)."""
+        result: dict[str, list[dict[str, Any]]] = (
+            await self.request({"type": "repairs/list_issues"})
+        )["result"]
+        return result["issues"]
 
     async def _read(self, ws: aiohttp.ClientWebSocketResponse) -> None:
         async for message in ws:

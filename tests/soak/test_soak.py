@@ -1,4 +1,5 @@
-"""The short soak of the test suite: 45 s of load and faults on a hub per connection mode."""
+"""The short soak of the test suite: 60 s of load and faults on a hub per connection mode,
+Home Assistant restarted in the middle, and a reset Miniserver at the end."""
 
 from __future__ import annotations
 
