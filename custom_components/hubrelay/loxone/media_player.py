@@ -27,6 +27,14 @@ state the entity subscribes to.
 
 Not offered, because no documented command exists: stop, mute, turning an Audioserver player or a
 central group on and off, absolute volume for a group, and announcements on first-generation zones.
+
+Where other integrations differ (PyLoxone forks, ArtifexEt/Loxone-Home-Assistant): they send `on`,
+`off`, `mute`, `unmute` or `source/{n}` to AudioZoneV2 and map stop to `pause`, in places marked as
+unverified on real hardware; none of these is in Loxone's command list for AudioZoneV2, so they
+are left out here. A central group's commands are sent to the CentralAudioZone itself, as for the
+other central objects; the document also names `selectedcontrols/{ids}/{command}` for a subset.
+An AudioZoneV2 whose volume is driven by external up/down pulses (`details.volumeModes`) may not
+follow an absolute `volume/{v}`; that detail is not evaluated yet.
 """
 
 from __future__ import annotations
