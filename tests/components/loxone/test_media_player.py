@@ -346,7 +346,7 @@ async def test_central_group_without_zone_states(hass: HomeAssistant) -> None:
 
 
 def test_favourites_are_bounded_and_checked() -> None:
-    items = [{"slot": n, "name": f"Fav {n}"} for n in range(200)]
+    items: list[Any] = [{"slot": n, "name": f"Fav {n}"} for n in range(200)]
     items += [{"slot": "7", "name": "text slot"}, {"slot": 1, "name": ""}, "junk"]
     parsed = favorites(json.dumps({"getroomfavs_result": [{"items": items}, "junk"]}))
     assert len(parsed) == 64
