@@ -545,6 +545,7 @@ def _controls() -> list[dict[str, Any]]:
         ),
         *_energy_controls(),
         *_air_controls(),
+        *_audio_controls(),
         _light_controller_v1(),
         _control(
             "bedroom.alarm_clock",
@@ -1111,6 +1112,95 @@ def _air_initial_states() -> dict[str, Any]:
     }
 
 
+def _audio_controls() -> list[dict[str, Any]]:
+    """A Music Server zone in the kitchen and the central audio group listing it."""
+    zone_states = [
+        "serverState",
+        "playState",
+        "clientState",
+        "power",
+        "volume",
+        "maxVolume",
+        "volumeStep",
+        "shuffle",
+        "sourceList",
+        "repeat",
+        "songName",
+        "duration",
+        "progress",
+        "album",
+        "artist",
+        "station",
+        "genre",
+        "cover",
+        "source",
+        "queueIndex",
+    ]
+    return [
+        _control(
+            "kitchen.audio",
+            "Kitchen music",
+            "AudioZone",
+            "kitchen",
+            "media",
+            _states("kitchen.audio", zone_states),
+            {"server": uid("musicserver"), "playerid": 1, "clientType": 0},
+        ),
+        _control(
+            "central.audio",
+            "All audio",
+            "CentralAudioZone",
+            "central",
+            "media",
+            {},
+            {"controls": [{"uuid": uid("kitchen.audio"), "id": 1}]},
+        ),
+    ]
+
+
+def _audio_initial_states() -> dict[str, Any]:
+    """The kitchen zone plays the first track of its queue; three zone favourites."""
+    favourites = {
+        "getroomfavs_result": [
+            {
+                "id": 1,
+                "type": 4,
+                "totalitems": 3,
+                "start": 0,
+                "items": [
+                    {"slot": 1, "name": "Jazz radio"},
+                    {"slot": 2, "name": "Morning mix"},
+                    {"slot": 5, "name": "Kind of Blue"},
+                ],
+            }
+        ],
+        "command": "audio/cfg/getroomfavs/1/0/10",
+    }
+    values = {
+        "serverState": 2.0,
+        "playState": 2.0,
+        "clientState": 2.0,
+        "power": 1.0,
+        "volume": 35.0,
+        "maxVolume": 80.0,
+        "volumeStep": 3.0,
+        "repeat": 1.0,
+        "duration": 562.0,
+        "progress": 95.0,
+        "source": 5.0,
+    }
+    texts = {
+        "sourceList": json.dumps(favourites),
+        "songName": "So What",
+        "artist": "Miles Davis",
+        "album": "Kind of Blue",
+        "station": "Kind of Blue",
+        "genre": "Jazz",
+        "cover": "http://musicserver.local:7091/imgcache/?item=0",
+    }
+    return {uid(f"kitchen.audio.{key}"): value for key, value in (values | texts).items()}
+
+
 def _weather_server() -> dict[str, Any]:
     return {
         "states": {"actual": uid("weather.actual"), "forecast": uid("weather.forecast")},
@@ -1315,6 +1405,7 @@ def demo_initial_states() -> dict[str, Any]:
         }
         | _energy_initial_states()
         | _air_initial_states()
+        | _audio_initial_states()
         | {
             uid("bedroom.alarm_clock.isEnabled"): 1.0,
             uid("bedroom.alarm_clock.entryList"): json.dumps(

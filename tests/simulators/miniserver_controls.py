@@ -14,6 +14,7 @@ import re
 from typing import Any
 from urllib.parse import unquote
 
+from .miniserver_audio import AUDIO_HANDLERS
 from .miniserver_codec import loxone_seconds
 from .miniserver_state import StateStore
 
@@ -740,6 +741,8 @@ HANDLERS: dict[str, Callable[[Control, list[str]], str | None]] = {
     "PoolController": _pool,
     "LightController": _light_scenes,
     "ColorPicker": _color_picker_v1,
+    "CentralAudioZone": _central,
+    **AUDIO_HANDLERS,
 }
 
 

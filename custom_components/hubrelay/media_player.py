@@ -1,0 +1,9 @@
+"""Media players: each hub system adds its own (`<system>/media_player.py`)."""
+
+from homeassistant.const import Platform
+
+from .data import forward_platform
+
+PARALLEL_UPDATES = 0
+
+async_setup_entry = forward_platform(Platform.MEDIA_PLAYER)
