@@ -69,6 +69,8 @@ class IntercomCameras:
         self.camera_base: str | None = None
         #: A status every camera request gets instead of a picture (None: pictures).
         self.fail_status: int | None = None
+        #: A value sent instead of the details (a broken Miniserver answer), None: the details.
+        self.raw_details: str | None = None
         #: Set to False to leave ``alertImage`` out (the stream is then the only picture).
         self.alert_image = True
 
@@ -83,6 +85,8 @@ class IntercomCameras:
             return "", 400
         if not encrypted:
             return "", 403
+        if self.raw_details is not None:
+            return self.raw_details, 200
         camera = f"{self.camera_base or base_url}/intercom/{action}"
         details: dict[str, Any] = {
             "audioInfo": {"host": "127.0.0.1:5060", "user": CAMERA_USER, "pass": "sip-secret"},

@@ -431,6 +431,26 @@ async def test_details_of_a_control_without_them_fail_clearly(
     assert err.value.translation_key == "secured_details_failed"
 
 
+@pytest.mark.parametrize("raw", ["not json", "[1, 2]", ""])
+async def test_broken_details_give_no_image(
+    hass: HomeAssistant,
+    miniserver: MiniserverSimulator,
+    loxone_entry: HubRelayConfigEntry,
+    raw: str,
+) -> None:
+    miniserver.intercom.raw_details = raw
+    coordinator = loxone_entry.runtime_data
+    if raw:
+        with pytest.raises(HomeAssistantError) as err:
+            await coordinator.async_secured_details(coordinator.structure.controls[ACTION])
+        assert err.value.translation_key == "secured_details_failed"
+    else:
+        assert await coordinator.async_secured_details(coordinator.structure.controls[ACTION]) == {}
+    with pytest.raises(HomeAssistantError):
+        await camera.async_get_image(hass, CAMERA)
+    assert miniserver.intercom.requests == []
+
+
 # -- IntercomV2 ---------------------------------------------------------------------------------
 def _v2_house(*, secured_details: bool) -> dict[str, Any]:
     """A structure with one IntercomV2 (states as documented) and its door output."""
