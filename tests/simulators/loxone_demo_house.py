@@ -546,6 +546,7 @@ def _controls() -> list[dict[str, Any]]:
         *_energy_controls(),
         *_air_controls(),
         *_audio_controls(),
+        _intercom(),
         _light_controller_v1(),
         _control(
             "bedroom.alarm_clock",
@@ -672,6 +673,38 @@ def _controls() -> list[dict[str, Any]]:
             ),
         ),
     ]
+
+
+def _intercom() -> dict[str, Any]:
+    """A Loxone Intercom at the front door, shaped like the one in the real structure file.
+
+    Its video is in the secured details (the simulator serves the camera itself); the door
+    outputs are Pushbutton sub-controls with a ``/1``-style uuidAction.
+    """
+    key = "hall.intercom"
+    control = _control(
+        key,
+        "Front door",
+        "Intercom",
+        "hall",
+        "security",
+        _states(key, ["bell", "lastBellEvents", "lastBellTimestamp", "version", "jLocked"]),
+        {
+            "jLockable": True,
+            "deviceType": 1,
+            "lastBellEventImages": False,
+            "videoInfo": {},
+            "audioInfo": {},
+            "showBellImage": True,
+            "outputs": [{"id": 0, "name": "Door opener"}, {"id": 1, "name": "Outside light"}],
+        },
+        sub_controls={
+            f"{uid(key)}/{suffix}": _sub(key, suffix, name, "Pushbutton", ["active"])
+            for suffix, name in (("1", "Door opener"), ("2", "Outside light"))
+        },
+    )
+    control["securedDetails"] = True
+    return control
 
 
 def _energy_controls() -> list[dict[str, Any]]:
@@ -1392,6 +1425,8 @@ def demo_initial_states() -> dict[str, Any]:
             ),
             uid("hall.textstate"): "All quiet",
             uid("hall.infotext"): "Front door closed",
+            uid("hall.intercom.lastBellEvents"): "20260114173005|20260115081502",
+            uid("hall.intercom.version"): "14.5.10.2",
             uid("office.textinput.text"): "Hello",
             uid("hall.tracker"): "2026-01-15 08:00:00 Front door opened|2026-01-15 08:01:12 closed",
             uid("living.irc.overrideEntries"): "[]",

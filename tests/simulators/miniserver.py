@@ -63,12 +63,14 @@ from . import miniserver_codec as codec
 from .loxone_demo_house import DEMO_HOUSE, demo_initial_states
 from .miniserver_auth import Token, TokenStore, UserSpec
 from .miniserver_codec import DaytimerEntry, Identifier, WeatherEntry, loxone_seconds
+from .miniserver_controls import Control, ring_bell
 from .miniserver_crypto import (
     CryptoError,
     certificate_pem,
     public_key_one_line,
     unwrap_session_key,
 )
+from .miniserver_intercom import IntercomCameras
 from .miniserver_protocol import Answer, Commands, Context, new_one_time_key
 from .miniserver_session import Frame, Session
 from .miniserver_state import StateKind, StateStore
@@ -179,6 +181,7 @@ class MiniserverSimulator:
         # runtime
         self._actions = self._index_actions(structure)
         self._actions_sorted = sorted(self._actions, key=len, reverse=True)
+        self.intercom = IntercomCameras(self._actions)
         self._http_keys: list[str] = []
         self._sessions: set[Session] = set()
         self._no_sessions = asyncio.Event()
@@ -192,6 +195,7 @@ class MiniserverSimulator:
         """Listen on ``host:port`` (``port`` 0 picks a free one, kept across restarts)."""
         app = web.Application()
         app.router.add_get("/ws/rfc6455", self._websocket)
+        self.intercom.add_routes(app)
         app.router.add_get("/{tail:.*}", self._http)
         self._runner = web.AppRunner(app, handle_signals=False, access_log=None)
         await self._runner.setup()
@@ -289,6 +293,14 @@ class MiniserverSimulator:
         self.set_value(uuid, 1.0)
         await asyncio.sleep(hold)
         self.set_value(uuid, 0.0)
+
+    def ring(self, action: str, when: str | None = None) -> None:
+        """Press the bell of the intercom `action`: ``bell`` 1, the time added to its history.
+
+        `when` is the bell time as the Miniserver writes it (``YYYYMMDDHHMMSS``, local time);
+        the bell stays on until ``answer`` (or the block's maximum bell time, not simulated).
+        """
+        ring_bell(Control(self._actions[action], self.store, self.protocol.dispatch), when)
 
     def set_text(self, uuid: str, text: str, icon: str | None = None) -> None:
         """Change a text state (and its icon UUID) and push it."""

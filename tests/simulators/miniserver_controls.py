@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 import json
 import re
+import time
 from typing import Any
 from urllib.parse import unquote
 
@@ -700,6 +701,30 @@ def _color_picker_v1(ctl: Control, args: list[str]) -> str | None:
     return None
 
 
+#: Bell times an intercom's history keeps (the real length is not documented).
+BELL_HISTORY = 10
+
+
+def ring_bell(ctl: Control, when: str | None = None) -> None:
+    """The bell button: ``bell`` 1 and the bell time appended to the history state."""
+    stamp = when or time.strftime("%Y%m%d%H%M%S")
+    history = "lastBellEvents" if ctl.uuid("lastBellEvents") else "missedBellEvents"
+    times = [item for item in ctl.text(history).split("|") if item]
+    ctl.set_text(history, "|".join([*times, stamp][-BELL_HISTORY:]))
+    ctl.set("bell", 1.0)
+
+
+def _intercom(ctl: Control, args: list[str]) -> str | None:
+    """``answer`` stops the bell; IntercomV2 also takes ``mute/1`` and ``mute/0``."""
+    command = args[0]
+    if command == "answer":
+        ctl.set("bell", 0.0)
+        return "0"
+    if command == "mute" and ctl.type == "IntercomV2" and args[1:] in (["0"], ["1"]):
+        return args[1]
+    return None
+
+
 HANDLERS: dict[str, Callable[[Control, list[str]], str | None]] = {
     "Switch": _switch,
     "Pushbutton": _pushbutton,
@@ -743,6 +768,8 @@ HANDLERS: dict[str, Callable[[Control, list[str]], str | None]] = {
     "ColorPicker": _color_picker_v1,
     "CentralAudioZone": _central,
     **AUDIO_HANDLERS,
+    "Intercom": _intercom,
+    "IntercomV2": _intercom,
 }
 
 

@@ -169,7 +169,7 @@ class Commands:
         if path.startswith(("jdev/sys/", "authwithtoken/")):
             return self._system(ctx, command, path, encrypted=encrypted)
         if path.startswith("jdev/sps/"):
-            return self._sps(ctx, command, path)
+            return self._sps(ctx, command, path, encrypted=encrypted)
         return Answer(command, "", 404)
 
     def _config(self, command: str, path: str) -> Answer:
@@ -341,14 +341,21 @@ class Commands:
         return False
 
     # -- sps ---------------------------------------------------------------------------------------
-    def _sps(self, ctx: Context, command: str, path: str) -> Answer:
+    def _sps(self, ctx: Context, command: str, path: str, *, encrypted: bool) -> Answer:
         sim = self.sim
         if path == "jdev/sps/LoxAPPversion3":
             return Answer(command, sim.structure.get("lastModified", ""), 200)
         if path == "jdev/sps/enablebinstatusupdate":
             return Answer(command, "1", 200)
         if path.startswith("jdev/sps/io/"):
-            return self._io(command, path.removeprefix("jdev/sps/io/"), secured=False)
+            rest = path.removeprefix("jdev/sps/io/")
+            action, cmd = self.split_action(rest)
+            if cmd == "securedDetails":
+                value, code = sim.intercom.secured_details(
+                    action, sim.base_url, encrypted=encrypted
+                )
+                return Answer(command, value, code)
+            return self._io(command, rest, secured=False)
         if path.startswith("jdev/sps/ios/"):
             visu_hash, _, rest = path.removeprefix("jdev/sps/ios/").partition("/")
             if not self._visu_hash_ok(ctx, visu_hash):

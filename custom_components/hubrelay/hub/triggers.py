@@ -17,6 +17,7 @@ from homeassistant.components.event import (
     ATTR_EVENT_TYPES,
     ATTR_MULTI_PRESS_COUNT,
     ButtonEventType,
+    DoorbellEventType,
 )
 from homeassistant.const import (
     CONF_DEVICE_ID,
@@ -51,6 +52,7 @@ SINGLE_TYPES = (
     ButtonEventType.PRESS_END,
     ButtonEventType.LONG_PRESS_START,
     ButtonEventType.LONG_PRESS_END,
+    DoorbellEventType.RING,
 )
 
 

@@ -1,4 +1,4 @@
-"""Loxone push buttons, digital up/down and left/right inputs, counter resets, alarm snooze."""
+"""Loxone push buttons, digital inputs, counter resets, alarm snooze, intercom answers and doors."""
 
 from __future__ import annotations
 
@@ -37,6 +37,32 @@ class LoxoneCommandButton(LoxoneEntity, ButtonEntity):
         await self.send(self._command)
 
 
+class LoxoneIntercomOutput(LoxoneEntity, ButtonEntity):
+    """A door output of an intercom (a Pushbutton sub-control, such as the door opener)."""
+
+    def __init__(self, coordinator: LoxoneCoordinator, control: Control) -> None:
+        """Named like the output; enabled, unlike most sub-controls: opening doors is the point."""
+        super().__init__(coordinator, control)
+        self._attr_entity_registry_enabled_default = True
+
+    async def async_press(self) -> None:
+        """Send a pulse to the output."""
+        await self.send("pulse")
+
+
+def _intercom(*pairs: tuple[str, str]) -> EntityFactory:
+    """Build an intercom's command buttons plus one button per door output."""
+    commands = _buttons(*pairs)
+    return lambda coordinator, control: [
+        *commands(coordinator, control),
+        *(
+            LoxoneIntercomOutput(coordinator, output)
+            for output in control.sub_controls.values()
+            if output.type == "Pushbutton"
+        ),
+    ]
+
+
 def _buttons(*pairs: tuple[str, str]) -> EntityFactory:
     """Build the factory of a control with one button per (translation key, command)."""
     return lambda coordinator, control: [
@@ -52,6 +78,11 @@ FACTORIES: dict[str, EntityFactory] = {
     "Hourcounter": _buttons(("reset_maintenance", "reset")),
     "AlarmClock": _buttons(("snooze", "snooze"), ("dismiss", "dismiss")),
     "Sauna": _buttons(("start_timer", "starttimer")),
+    # `answer` stops the bell; only IntercomV2 documents `mute/1` and `mute/0`.
+    "Intercom": _intercom(("answer", "answer")),
+    "IntercomV2": _intercom(
+        ("answer", "answer"), ("mute_bell", "mute/1"), ("unmute_bell", "mute/0")
+    ),
     "PoolController": _buttons(
         ("start_filter", "filter"),
         ("start_backwash", "backwash"),

@@ -317,3 +317,16 @@ class LoxoneCoordinator(HubCoordinator):
                 translation_key="command_not_delivered",
                 translation_placeholders={"control": control.name},
             ) from err
+
+    async def async_secured_details(self, control: Control) -> dict[str, Any]:
+        """Fetch a control's secured details (credentials inside: never log or store them)."""
+        if not self._available:
+            raise HomeAssistantError(translation_domain=DOMAIN, translation_key="not_connected")
+        try:
+            return await self.client.get_secured_details(control.uuid_action)
+        except LoxoneError as err:
+            raise HomeAssistantError(
+                translation_domain=DOMAIN,
+                translation_key="secured_details_failed",
+                translation_placeholders={"control": control.name},
+            ) from err

@@ -13,8 +13,10 @@ from ..protocols.loxone import Control
 from ..protocols.loxone.tokens import LOXONE_EPOCH
 from .coordinator import LoxoneCoordinator
 from .entity import LoxoneEntity, LoxoneHubEntity
+from .intercom import INTERCOM_TYPES
 from .mapping import EntityFactory, build_entities, single
 from .sensor_energy import FACTORIES as ENERGY_FACTORIES, add_managed_loads
+from .sensor_intercom import last_bell_sensors
 from .value_sensor import LoxoneValueSensor
 
 
@@ -207,6 +209,7 @@ FACTORIES: dict[str, EntityFactory] = {
     "PoolController": _pool,
     "Sauna": _sauna,
     **ENERGY_FACTORIES,
+    **dict.fromkeys(INTERCOM_TYPES, last_bell_sensors),
 }
 
 

@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 from custom_components.hubrelay.loxone import PLATFORMS
+from custom_components.hubrelay.loxone.intercom import INTERCOM_TYPES
 from custom_components.hubrelay.loxone.light import CIRCUIT_FACTORIES
 from custom_components.hubrelay.loxone.mapping import SUB_CONTROL_PARENTS
 from tests.simulators.loxone_demo_house import DEMO_HOUSE
@@ -55,8 +56,11 @@ def unaccounted(structure: dict[str, Any]) -> set[str]:
             mapped = kind in TOP_LEVEL
         else:
             # A listed control's sub-controls (an intercom's buttons) go with it.
-            mapped = parent in listed or (
-                parent in SUB_CONTROL_PARENTS and kind in CIRCUIT_FACTORIES
+            mapped = (
+                parent in listed
+                or (parent in SUB_CONTROL_PARENTS and kind in CIRCUIT_FACTORIES)
+                # An intercom's door outputs are buttons (loxone/button.py).
+                or (parent in INTERCOM_TYPES and kind == "Pushbutton")
             )
         if not mapped and kind not in listed:
             missing.add(kind if parent is None else f"{kind} under {parent}")

@@ -643,6 +643,33 @@ class MiniserverClient:
             )
         return answer
 
+    async def get_secured_details(self, control: str) -> dict[str, Any]:
+        """Ask a control for its secured details (`jdev/sps/io/{uuidAction}/securedDetails`).
+
+        The answer carries credentials (an intercom's stream URL, user and password), so the
+        command and its answer always travel encrypted, whatever `encrypt_commands` says, and
+        nothing of the answer is logged. The value is a JSON object, sent as a JSON text by the
+        Miniserver; anything else raises `LoxoneProtocolError`.
+        """
+        path = control_path(control, "securedDetails")
+        connection = self._live_connection()
+        answer = await connection.request(
+            f"jdev/sps/io/{path}", encrypted=True, encrypt_response=True
+        )
+        if not answer.ok:
+            raise LoxoneCommandError(
+                f"the secured details request failed with status {answer.code}", code=answer.code
+            )
+        value = answer.value
+        if isinstance(value, str):
+            try:
+                value = json.loads(value) if value.strip() else {}
+            except ValueError:
+                raise LoxoneProtocolError("the secured details are not JSON") from None
+        if not isinstance(value, dict):
+            raise LoxoneProtocolError("the secured details are not an object")
+        return value
+
     async def refresh_token(self) -> Token:
         """Renew the token now (refreshjwt, or refreshtoken before 10.2) and report it."""
         return await self._refresh(self._live_connection())

@@ -207,6 +207,8 @@ class Control:
     states: Mapping[str, StateRef]
     sub_controls: Mapping[str, Control]
     parent: str | None = None
+    #: The control answers `securedDetails` (an intercom's video and audio access, for example).
+    has_secured_details: bool = False
 
     @classmethod
     def from_json(
@@ -240,6 +242,7 @@ class Control:
                 if isinstance(sub, dict)
             },
             parent=parent_uuid,
+            has_secured_details=data.get("securedDetails") is True,
         )
 
     def state_uuids(self) -> Iterator[str]:
