@@ -13,6 +13,7 @@ from homeassistant.core import callback
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from ..protocols.loxone import Control
+from .access import EVENT_FACTORIES as ACCESS_FACTORIES
 from .coordinator import LoxoneCoordinator
 from .entity import LoxoneEntity
 from .mapping import EntityFactory, build_entities, single
@@ -46,11 +47,14 @@ class LoxonePushbuttonEvent(LoxoneEntity, EventEntity):
         super()._availability_changed(available)
 
 
-FACTORIES: dict[str, EntityFactory] = {"Pushbutton": single(LoxonePushbuttonEvent)}
+FACTORIES: dict[str, EntityFactory] = {
+    "Pushbutton": single(LoxonePushbuttonEvent),
+    **ACCESS_FACTORIES,
+}
 
 
 async def async_setup_platform(
     coordinator: LoxoneCoordinator, async_add_entities: AddConfigEntryEntitiesCallback
 ) -> None:
-    """Add an event entity per Pushbutton control."""
+    """Add an event entity per Pushbutton and per NFC Code Touch."""
     async_add_entities(build_entities(coordinator, FACTORIES))

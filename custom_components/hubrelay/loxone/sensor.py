@@ -11,6 +11,7 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from ..protocols.loxone import Control
 from ..protocols.loxone.tokens import LOXONE_EPOCH
+from .access import SENSOR_FACTORIES as ACCESS_FACTORIES
 from .coordinator import LoxoneCoordinator
 from .entity import LoxoneEntity, LoxoneHubEntity
 from .mapping import EntityFactory, build_entities, single
@@ -207,6 +208,7 @@ FACTORIES: dict[str, EntityFactory] = {
     "PoolController": _pool,
     "Sauna": _sauna,
     **ENERGY_FACTORIES,
+    **ACCESS_FACTORIES,
 }
 
 
