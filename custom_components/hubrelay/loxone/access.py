@@ -1,4 +1,7 @@
-"""Loxone NFC Code Touch (`NfcCodeTouch`): access events, output buttons and the last access.
+"""Loxone NFC Code Touch (`NfcCodeTouch`): reading its access history, shared by its entities.
+
+The entities are in `event_access.py` (access events), `sensor_access.py` (the last access) and
+`button_access.py` (the access outputs).
 
 What the sources say (facts used here):
 
@@ -47,9 +50,6 @@ import logging
 from typing import Any
 from weakref import WeakKeyDictionary
 
-from homeassistant.components.button import ButtonEntity
-from homeassistant.components.event import EventEntity
-from homeassistant.components.sensor import SensorDeviceClass, SensorEntity
 from homeassistant.core import callback
 from homeassistant.exceptions import HomeAssistantError
 from homeassistant.util import dt as dt_util
@@ -57,12 +57,9 @@ from homeassistant.util import dt as dt_util
 from ..protocols.loxone import Control, StateValue
 from .coordinator import LoxoneCoordinator
 from .entity import LoxoneEntity
-from .mapping import EntityFactory
 
 _LOGGER = logging.getLogger(__name__)
 
-ACCESS_GRANTED = "access_granted"
-ACCESS_DENIED = "access_denied"
 #: Longest history answer (text) that is parsed; a longer one is ignored as a whole.
 MAX_HISTORY_CHARS = 256 * 1024
 #: Most entries read from one answer.
@@ -309,12 +306,12 @@ def access_log(coordinator: LoxoneCoordinator, control: Control) -> AccessLog:
     return log
 
 
-class _AccessEntity(LoxoneEntity):
-    """An entity fed by its control's `AccessLog`."""
+class AccessEntity(LoxoneEntity):
+    """An entity fed by its control's `AccessLog` (the event and the last-access sensors)."""
 
     def __init__(self, coordinator: LoxoneCoordinator, control: Control, key: str) -> None:
+        """Share the control's `AccessLog`; `key` makes the unique id."""
         super().__init__(coordinator, control, key)
-        self._attr_translation_key = key
         self._log = access_log(coordinator, control)
 
     async def async_added_to_hass(self) -> None:
@@ -325,103 +322,3 @@ class _AccessEntity(LoxoneEntity):
     @callback
     def _accesses(self, new: list[Access]) -> None:
         """React to a history read (subclasses)."""
-
-
-class LoxoneAccessEvent(_AccessEntity, EventEntity):
-    """Accesses at the code touch: granted or denied, with the user's name and the output."""
-
-    _attr_event_types = [ACCESS_GRANTED, ACCESS_DENIED]
-
-    def __init__(self, coordinator: LoxoneCoordinator, control: Control) -> None:
-        """One entity per NfcCodeTouch."""
-        super().__init__(coordinator, control, "access")
-
-    @callback
-    def _accesses(self, new: list[Access]) -> None:
-        for access in new:
-            if access.granted is None:
-                continue
-            self._trigger_event(
-                ACCESS_GRANTED if access.granted else ACCESS_DENIED,
-                {
-                    "user": access.user,
-                    "output": access.output,
-                    "time": access.when.isoformat() if access.when else None,
-                },
-            )
-            self.async_write_ha_state()
-
-
-class LoxoneLastAccess(_AccessEntity, SensorEntity):
-    """One fact of the last access: its user, its time or its result."""
-
-    def __init__(self, coordinator: LoxoneCoordinator, control: Control, key: str) -> None:
-        """`key` is last_access_user, last_access or last_access_result."""
-        super().__init__(coordinator, control, key)
-        if key == "last_access":
-            self._attr_device_class = SensorDeviceClass.TIMESTAMP
-        elif key == "last_access_result":
-            self._attr_device_class = SensorDeviceClass.ENUM
-            self._attr_options = ["granted", "denied"]
-
-    def _update_from_values(self) -> None:
-        last = self._log.last
-        key = self._attr_translation_key
-        if last is None:
-            self._attr_native_value = None
-        elif key == "last_access_user":
-            self._attr_native_value = last.user
-        elif key == "last_access":
-            self._attr_native_value = last.when
-        elif last.granted is None:
-            self._attr_native_value = None
-        else:
-            self._attr_native_value = "granted" if last.granted else "denied"
-
-    @callback
-    def _accesses(self, new: list[Access]) -> None:
-        before = self._attr_native_value
-        self._update_from_values()
-        if self._attr_native_value != before:
-            self.async_write_ha_state()
-
-
-class LoxoneAccessOutput(LoxoneEntity, ButtonEntity):
-    """Pulse one named access output (`output/<n>`), as the app's button does."""
-
-    _attr_translation_key = "access_output"
-
-    def __init__(
-        self, coordinator: LoxoneCoordinator, control: Control, number: int, name: str
-    ) -> None:
-        """One button per output named in `accessOutputs`."""
-        super().__init__(coordinator, control, f"output_{number}")
-        self._attr_translation_placeholders = {"output": name}
-        self._number = number
-
-    async def async_press(self) -> None:
-        """Pulse the output."""
-        await self.send(f"output/{self._number}")
-
-
-def _events(coordinator: LoxoneCoordinator, control: Control) -> list[LoxoneEntity]:
-    return [LoxoneAccessEvent(coordinator, control)]
-
-
-def _sensors(coordinator: LoxoneCoordinator, control: Control) -> list[LoxoneEntity]:
-    return [
-        LoxoneLastAccess(coordinator, control, key)
-        for key in ("last_access_user", "last_access", "last_access_result")
-    ]
-
-
-def _buttons(coordinator: LoxoneCoordinator, control: Control) -> list[LoxoneEntity]:
-    return [
-        LoxoneAccessOutput(coordinator, control, number, name)
-        for number, name in access_outputs(control).items()
-    ]
-
-
-EVENT_FACTORIES: dict[str, EntityFactory] = {"NfcCodeTouch": _events}
-SENSOR_FACTORIES: dict[str, EntityFactory] = {"NfcCodeTouch": _sensors}
-BUTTON_FACTORIES: dict[str, EntityFactory] = {"NfcCodeTouch": _buttons}

@@ -6,7 +6,7 @@ from homeassistant.components.button import ButtonEntity
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from ..protocols.loxone import Control
-from .access import BUTTON_FACTORIES as ACCESS_FACTORIES
+from .button_access import FACTORIES as ACCESS_FACTORIES
 from .coordinator import LoxoneCoordinator
 from .entity import LoxoneEntity
 from .mapping import EntityFactory, build_entities, single

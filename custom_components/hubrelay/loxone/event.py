@@ -13,9 +13,9 @@ from homeassistant.core import callback
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from ..protocols.loxone import Control
-from .access import EVENT_FACTORIES as ACCESS_FACTORIES
 from .coordinator import LoxoneCoordinator
 from .entity import LoxoneEntity
+from .event_access import FACTORIES as ACCESS_FACTORIES
 from .mapping import EntityFactory, build_entities, single
 
 

@@ -11,10 +11,10 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from ..protocols.loxone import Control
 from ..protocols.loxone.tokens import LOXONE_EPOCH
-from .access import SENSOR_FACTORIES as ACCESS_FACTORIES
 from .coordinator import LoxoneCoordinator
 from .entity import LoxoneEntity, LoxoneHubEntity
 from .mapping import EntityFactory, build_entities, single
+from .sensor_access import FACTORIES as ACCESS_FACTORIES
 from .sensor_energy import FACTORIES as ENERGY_FACTORIES, add_managed_loads
 from .value_sensor import LoxoneValueSensor
 
