@@ -30,7 +30,7 @@ Doubts, and how this module stays safe with them:
   the history.
 
 How it works: one `AccessLog` per control, shared by its entities. When `historyDate` moves, it
-asks the control's `history` in a background task (never in the state callback), parses the
+asks the control's `history` in a task (never in the state callback), parses the
 answer in the executor with every size bounded, and tells its entities about the entries newer
 than the newest it had seen. The first `historyDate` of a session (after set-up, a reload, a
 restart or a reconnect) only takes the history as it is: accesses made while Home Assistant
@@ -239,7 +239,9 @@ class AccessLog:
         if self._task is not None and not self._task.done():
             self._again = True
             return
-        self._task = self.coordinator.entry.async_create_background_task(
+        # A tracked task (bounded by the command timeout): Home Assistant waits for the reading
+        # at set-up, so the sensors start with the history, as the other entities do.
+        self._task = self.coordinator.entry.async_create_task(
             self.coordinator.hass, self._read(), f"hubrelay history of {self.control.uuid}"
         )
 
