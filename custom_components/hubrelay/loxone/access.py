@@ -209,6 +209,12 @@ class AccessLog:
         for unsubscribe in self._unsubscribe:
             unsubscribe()
         self._unsubscribe = []
+        # Forget this log: it refers to its coordinator, which must not outlive an unload.
+        logs = _LOGS.get(self.coordinator, {})
+        if logs.get(self.control.uuid) is self:
+            del logs[self.control.uuid]
+        if not logs:
+            _LOGS.pop(self.coordinator, None)
         if self._task is not None:
             self._task.cancel()
         self._date = None
@@ -297,6 +303,7 @@ class AccessLog:
             listener(new[-MAX_EVENTS_PER_ANSWER:])
 
 
+#: The logs of the added entities, per session owner (a log removes itself when unused).
 _LOGS: WeakKeyDictionary[LoxoneCoordinator, dict[str, AccessLog]] = WeakKeyDictionary()
 
 
@@ -312,12 +319,18 @@ class AccessEntity(LoxoneEntity):
     """An entity fed by its control's `AccessLog` (the event and the last-access sensors)."""
 
     def __init__(self, coordinator: LoxoneCoordinator, control: Control, key: str) -> None:
-        """Share the control's `AccessLog`; `key` makes the unique id."""
+        """Belong to the control's device; `key` makes the unique id."""
         super().__init__(coordinator, control, key)
-        self._log = access_log(coordinator, control)
+        self._log: AccessLog | None = None
+
+    @property
+    def last(self) -> Access | None:
+        """The newest access the control's history shows (None before it was read)."""
+        return self._log.last if self._log is not None else None
 
     async def async_added_to_hass(self) -> None:
-        """Follow the control's history."""
+        """Follow the control's history, through the log its entities share while added."""
+        self._log = access_log(self.coordinator, self.control)
         await super().async_added_to_hass()
         self.async_on_remove(self._log.attach(self._accesses))
 

@@ -28,7 +28,7 @@ class LoxoneLastAccess(AccessEntity, SensorEntity):
             self._attr_options = ["granted", "denied"]
 
     def _update_from_values(self) -> None:
-        last = self._log.last
+        last = self.last
         key = self._attr_translation_key
         if last is None:
             self._attr_native_value = None

@@ -30,6 +30,7 @@ from pytest_homeassistant_custom_component.common import (
 from custom_components.hubrelay.const import DOMAIN
 from custom_components.hubrelay.data import HubRelayConfigEntry
 from custom_components.hubrelay.diagnostics import async_get_config_entry_diagnostics
+from custom_components.hubrelay.loxone import access
 from custom_components.hubrelay.loxone.access import (
     MAX_ENTRIES,
     MAX_HISTORY_CHARS,
@@ -187,7 +188,11 @@ async def test_reload_fires_nothing_and_keeps_the_last_event(
     miniserver.nfc_access(ACTION, "Kim", 1)
     await accesses.wait_for(hass, 2)
     assert [attributes["user"] for _, _, attributes in accesses.seen] == ["Jan", "Kim"]
+    coordinator = entry.runtime_data
+    assert coordinator in access._LOGS
     await hass.config_entries.async_unload(entry.entry_id)
+    await hass.async_block_till_done()
+    assert coordinator not in access._LOGS  # nothing keeps the unloaded session alive
 
 
 async def _history_read(hass: HomeAssistant, miniserver: MiniserverSimulator, count: int) -> None:
