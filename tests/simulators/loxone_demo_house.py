@@ -11,8 +11,11 @@ import hashlib
 import json
 from typing import Any
 
-from .miniserver_codec import DaytimerEntry, WeatherEntry, loxone_seconds
+from .miniserver_codec import LOXONE_EPOCH, DaytimerEntry, WeatherEntry, loxone_seconds
 from .miniserver_state import Daytimer, Weather
+
+#: Unix time of the Loxone epoch (2009-01-01 UTC): history entries carry Unix seconds.
+UNIX_2009 = int(LOXONE_EPOCH.timestamp())
 
 
 def uid(name: str) -> str:
@@ -291,6 +294,28 @@ def _controls() -> list[dict[str, Any]]:
             "garage",
             "security",
             _states("garage.bell", ["active"], main="active"),
+        ),
+        _control(
+            "hall.codetouch",
+            "Front door code touch",
+            "NfcCodeTouch",
+            "hall",
+            "security",
+            _states(
+                "hall.codetouch",
+                [
+                    "lastuser",
+                    "lasttag",
+                    "lastcode",
+                    "lastid",
+                    "codeDate",
+                    "historyDate",
+                    "deviceState",
+                    "nfcLearnResult",
+                    "keyPadAuthType",
+                ],
+            ),
+            {"accessOutputs": {"q1": "Front door", "q2": "Garage door"}},
         ),
         _control(
             "kitchen.dimmer",
@@ -1494,5 +1519,13 @@ def demo_initial_states() -> dict[str, Any]:
             uid("garage.hourcounter.maintenanceInterval"): 1_800_000.0,
             uid("garage.hourcounter.stateUnit"): 2.0,
             uid("garage.hourcounter.active"): 1.0,
+            uid("hall.codetouch.lastuser"): "Anna",
+            uid("hall.codetouch.historyDate"): float(now - 3600),
+            uid("hall.codetouch.keyPadAuthType"): 1.0,
+            # The `history` command's answer, by the control's uuidAction.
+            uid("hall.codetouch"): [
+                {"ts": UNIX_2009 + now - 7200, "user": "Ben", "output": -1},
+                {"ts": UNIX_2009 + now - 3600, "user": "Anna", "output": 1},
+            ],
         }
     )

@@ -63,7 +63,7 @@ from . import miniserver_codec as codec
 from .loxone_demo_house import DEMO_HOUSE, demo_initial_states
 from .miniserver_auth import Token, TokenStore, UserSpec
 from .miniserver_codec import DaytimerEntry, Identifier, WeatherEntry, loxone_seconds
-from .miniserver_controls import Control, ring_bell
+from .miniserver_controls import Control, record_access, ring_bell
 from .miniserver_crypto import (
     CryptoError,
     certificate_pem,
@@ -301,6 +301,15 @@ class MiniserverSimulator:
         the bell stays on until ``answer`` (or the block's maximum bell time, not simulated).
         """
         ring_bell(Control(self._actions[action], self.store, self.protocol.dispatch), when)
+
+    def nfc_access(
+        self, action: str, user: str, output: int, *, code: str | None = None
+    ) -> dict[str, Any]:
+        """Someone uses the NfcCodeTouch `action`: ``output`` 1-6 opened, -1 denied."""
+        data = self.control_data(action)
+        if data is None or data.get("type") != "NfcCodeTouch":
+            raise KeyError(action)
+        return record_access(Control(data, self.store, lambda *_: None), user, output, code=code)
 
     def set_text(self, uuid: str, text: str, icon: str | None = None) -> None:
         """Change a text state (and its icon UUID) and push it."""

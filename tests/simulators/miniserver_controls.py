@@ -725,6 +725,42 @@ def _intercom(ctl: Control, args: list[str]) -> str | None:
     return None
 
 
+#: How many entries an NfcCodeTouch keeps for its ``history`` command (oldest dropped first).
+NFC_HISTORY_LENGTH = 50
+
+
+def _nfc_code_touch(ctl: Control, args: list[str]) -> str | None:
+    """NfcCodeTouch: ``history`` (JSON array of accesses) and ``output/<1-6>`` (a pulse)."""
+    if args == ["history"]:
+        return json.dumps(ctl.store.histories.get(str(ctl.data["uuidAction"]), []))
+    outputs = ctl.detail("accessOutputs") or {}
+    if len(args) == 2 and args[0] == "output" and f"q{args[1]}" in outputs:
+        return "1"
+    return None
+
+
+def record_access(
+    ctl: Control, user: str, output: int, *, code: str | None = None, ts: float | None = None
+) -> dict[str, Any]:
+    """An access at an NfcCodeTouch: a history entry, then ``historyDate`` and ``lastuser`` move.
+
+    ``output`` is the output it opened (1-6), or -1 when it was denied (the block's "Nco" output
+    uses -1 for a denial). ``code`` is only for tests that check a code never travels further.
+    """
+    action = str(ctl.data["uuidAction"])
+    entry: dict[str, Any] = {"ts": int(ts if ts is not None else time.time()), "user": user}
+    entry["output"] = output
+    if code is not None:
+        entry["code"] = code
+    history = ctl.store.histories.setdefault(action, [])
+    history.append(entry)
+    del history[:-NFC_HISTORY_LENGTH]
+    ctl.set_text("lastuser", user)
+    # Strictly later than before, so two accesses within one second still move it.
+    ctl.set("historyDate", max(float(loxone_seconds()), ctl.get("historyDate") + 1.0))
+    return entry
+
+
 HANDLERS: dict[str, Callable[[Control, list[str]], str | None]] = {
     "Switch": _switch,
     "Pushbutton": _pushbutton,
@@ -770,6 +806,7 @@ HANDLERS: dict[str, Callable[[Control, list[str]], str | None]] = {
     **AUDIO_HANDLERS,
     "Intercom": _intercom,
     "IntercomV2": _intercom,
+    "NfcCodeTouch": _nfc_code_touch,
 }
 
 

@@ -56,6 +56,11 @@ TEXT_STATE_NAMES = frozenset(
         "operatingmodes",
         "controlInfo",
         "stoppedBy",
+        "lastuser",
+        "lastcode",
+        "lasttag",
+        "lastid",
+        "nfcLearnResult",
         "deviceSettings",
         "wakeAlarmSoundSettings",
         "sceneList",
@@ -111,6 +116,8 @@ class StateStore:
         self.icons: dict[str, str] = {}
         self.daytimers: dict[str, Daytimer] = {}
         self.weathers: dict[str, Weather] = {}
+        #: What a control's ``history`` command answers, by uuidAction (NfcCodeTouch accesses).
+        self.histories: dict[str, list[dict[str, Any]]] = {}
         self.listener: ChangeListener | None = None
         for ref in _walk_states(structure):
             self.refs.setdefault(ref.uuid, ref)
@@ -194,6 +201,8 @@ class StateStore:
             self.daytimers[uuid] = value
         elif isinstance(value, Weather):
             self.weathers[uuid] = value
+        elif isinstance(value, list):
+            self.histories[uuid] = list(value)
         else:
             self.values[uuid] = float(value)
 

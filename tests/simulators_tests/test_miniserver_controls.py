@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import random
 
+import pytest
+
 from tests.simulators.loxone_demo_house import uid
 from tests.simulators.miniserver import MiniserverSimulator, Quirks
 
@@ -79,6 +81,31 @@ async def test_light_controller_subcontrol_and_off(ms: MiniserverSimulator) -> N
         assert (await client.enc(f"jdev/sps/io/{LICO}/off"))["Code"] == "200"
         assert json.loads(ms.texts[uid("living.lico.activeMoods")]) == [778]
         assert ms.values[uid("living.lico/AI1.position")] == 0.0
+    finally:
+        await client.close()
+
+
+async def test_nfc_code_touch_history_outputs_and_accesses(ms: MiniserverSimulator) -> None:
+    touch = uid("hall.codetouch")
+    client = await authenticated(ms.base_url)
+    try:
+        history = json.loads((await client.enc(f"jdev/sps/io/{touch}/history"))["value"])
+        assert [(entry["user"], entry["output"]) for entry in history] == [("Ben", -1), ("Anna", 1)]
+        assert (await client.enc(f"jdev/sps/io/{touch}/output/2"))["Code"] == "200"
+        assert (await client.enc(f"jdev/sps/io/{touch}/output/3"))["Code"] == "400"  # unnamed
+        date = ms.values[uid("hall.codetouch.historyDate")]
+        first = ms.nfc_access(touch, "Carl", 2)
+        second = ms.nfc_access(touch, "Dora", -1, code="1234")
+        assert ms.values[uid("hall.codetouch.historyDate")] >= date + 2  # moved twice
+        assert ms.texts[uid("hall.codetouch.lastuser")] == "Dora"
+        history = json.loads((await client.enc(f"jdev/sps/io/{touch}/history"))["value"])
+        assert history[-2:] == [first, second]
+        assert second["code"] == "1234"
+        for n in range(60):
+            ms.nfc_access(touch, f"user {n}", 1)
+        assert len(ms.store.histories[touch]) == 50  # the oldest dropped
+        with pytest.raises(KeyError):
+            ms.nfc_access(uid("hall.switch"), "Eve", 1)
     finally:
         await client.close()
 

@@ -1,4 +1,4 @@
-"""Device triggers built from a device's button event entities, the same for every hub system.
+"""Device triggers built from a device's button (and access) event entities, for every hub system.
 
 The automation editor lists, per button (the event entity's translation key, such as
 ``button_2``), one trigger per kind of press the entity can report: its event types, and for
@@ -54,6 +54,8 @@ SINGLE_TYPES = (
     ButtonEventType.LONG_PRESS_END,
     DoorbellEventType.RING,
 )
+#: Access events (a Loxone NFC Code Touch), each its own trigger type.
+ACCESS_TYPES = ("access_granted", "access_denied")
 
 
 def multi_press_type(count: int) -> str:
@@ -63,13 +65,13 @@ def multi_press_type(count: int) -> str:
 
 #: Every trigger type a HubRelay device can offer.
 TRIGGER_TYPES = frozenset(
-    [*SINGLE_TYPES, *(multi_press_type(count) for count in MULTI_PRESS_COUNTS)]
+    [*SINGLE_TYPES, *ACCESS_TYPES, *(multi_press_type(count) for count in MULTI_PRESS_COUNTS)]
 )
 
 
 def trigger_types(event_types: list[str]) -> list[str]:
     """Return the trigger types an entity with these event types offers, in a stable order."""
-    types = [str(kind) for kind in SINGLE_TYPES if kind in event_types]
+    types = [str(kind) for kind in (*SINGLE_TYPES, *ACCESS_TYPES) if kind in event_types]
     if ButtonEventType.MULTI_PRESS_END in event_types:
         types.extend(multi_press_type(count) for count in MULTI_PRESS_COUNTS)
     return types
@@ -106,7 +108,7 @@ def device_triggers(hass: HomeAssistant, device_id: str) -> list[dict[str, Any]]
 def _matches(trigger_type: str, attributes: dict[str, Any]) -> bool:
     """Whether an event entity's last event is of the trigger's kind."""
     event_type = attributes.get(ATTR_EVENT_TYPE)
-    if trigger_type in SINGLE_TYPES:
+    if trigger_type in SINGLE_TYPES or trigger_type in ACCESS_TYPES:
         return bool(event_type == trigger_type)
     return event_type == ButtonEventType.MULTI_PRESS_END and trigger_type == multi_press_type(
         attributes.get(ATTR_MULTI_PRESS_COUNT, 0)

@@ -6,6 +6,7 @@ from homeassistant.components.button import ButtonEntity
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from ..protocols.loxone import Control
+from .button_access import FACTORIES as ACCESS_FACTORIES
 from .coordinator import LoxoneCoordinator
 from .entity import LoxoneEntity
 from .mapping import EntityFactory, build_entities, single
@@ -90,6 +91,7 @@ FACTORIES: dict[str, EntityFactory] = {
         ("start_drain", "drain"),
         ("acknowledge_error", "ackError"),
     ),
+    **ACCESS_FACTORIES,
 }
 
 

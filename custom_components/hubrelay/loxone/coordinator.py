@@ -40,6 +40,7 @@ from ..protocols.loxone import (
     ConnectionState,
     Control,
     Endpoint,
+    LLResponse,
     LoxoneAuthenticationError,
     LoxoneBlockedError,
     LoxoneCommandError,
@@ -277,8 +278,11 @@ class LoxoneCoordinator(HubCoordinator):
         self._set_available(state is ConnectionState.CONNECTED, self.client.last_error)
 
     # -- commands ------------------------------------------------------------------------------
-    async def async_send_command(self, control: Control, command: str) -> None:
-        """Send a command to a control, with the visualisation password when it is secured."""
+    async def async_send_command(self, control: Control, command: str) -> LLResponse:
+        """Send a command to a control (with the visualisation password when it is secured).
+
+        Return the Miniserver's answer, for the few commands that answer with data (`history`).
+        """
         if not self._available:
             raise HomeAssistantError(translation_domain=DOMAIN, translation_key="not_connected")
         try:
@@ -290,9 +294,10 @@ class LoxoneCoordinator(HubCoordinator):
                         translation_key="visu_password_missing",
                         translation_placeholders={"control": control.name},
                     )
-                await self.client.send_secured_command(control.uuid_action, command, password)
-            else:
-                await self.client.send_command(control.uuid_action, command)
+                return await self.client.send_secured_command(
+                    control.uuid_action, command, password
+                )
+            return await self.client.send_command(control.uuid_action, command)
         except LoxoneInvalidCommandError as err:
             raise ServiceValidationError(
                 translation_domain=DOMAIN,

@@ -20,6 +20,7 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from ..protocols.loxone import Control
 from .coordinator import LoxoneCoordinator
 from .entity import LoxoneEntity
+from .event_access import FACTORIES as ACCESS_FACTORIES
 from .intercom import INTERCOM_TYPES
 from .mapping import EntityFactory, build_entities, single
 
@@ -83,11 +84,12 @@ class LoxoneDoorbellEvent(LoxoneEdgeEvent):
 FACTORIES: dict[str, EntityFactory] = {
     "Pushbutton": single(LoxonePushbuttonEvent),
     **dict.fromkeys(INTERCOM_TYPES, single(LoxoneDoorbellEvent)),
+    **ACCESS_FACTORIES,
 }
 
 
 async def async_setup_platform(
     coordinator: LoxoneCoordinator, async_add_entities: AddConfigEntryEntitiesCallback
 ) -> None:
-    """Add an event entity per Pushbutton and per intercom."""
+    """Add an event entity per Pushbutton, intercom and NFC Code Touch."""
     async_add_entities(build_entities(coordinator, FACTORIES))

@@ -15,6 +15,7 @@ from .coordinator import LoxoneCoordinator
 from .entity import LoxoneEntity, LoxoneHubEntity
 from .intercom import INTERCOM_TYPES
 from .mapping import EntityFactory, build_entities, single
+from .sensor_access import FACTORIES as ACCESS_FACTORIES
 from .sensor_energy import FACTORIES as ENERGY_FACTORIES, add_managed_loads
 from .sensor_intercom import last_bell_sensors
 from .value_sensor import LoxoneValueSensor
@@ -210,6 +211,7 @@ FACTORIES: dict[str, EntityFactory] = {
     "Sauna": _sauna,
     **ENERGY_FACTORIES,
     **dict.fromkeys(INTERCOM_TYPES, last_bell_sensors),
+    **ACCESS_FACTORIES,
 }
 
 

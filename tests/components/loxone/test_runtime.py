@@ -316,8 +316,9 @@ async def test_two_miniservers_side_by_side(hass: HomeAssistant) -> None:
         await hass.services.async_call(
             "switch", "turn_off", {"entity_id": "switch.hall_hall_light_2"}, blocking=True
         )
-        assert second.commands[-1][1] == "off"
-        assert not first.commands
+        # (Each session also reads the NFC Code Touch's history once: not a command of ours.)
+        assert [cmd for _, cmd in second.commands if cmd != "history"][-1] == "off"
+        assert not [cmd for _, cmd in first.commands if cmd != "history"]
         for entry in (one, two):
             await hass.config_entries.async_unload(entry.entry_id)
 
