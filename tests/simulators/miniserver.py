@@ -36,7 +36,7 @@ Public API (the contract with the client library's tests)::
         ms.estimated_headers = True; ms.response_delay = 0.2; ms.token_lifetime = 60.0
         ms.event_slots = False; ms.enable_generator(1.0)
         uid = ms.message_center.add("Title", affected_name="…", severity=3)  # pushes `changed`
-        ms.message_center.solve(uid); ms.message_center.confirm(uid)
+        ms.message_center.solve(uid); ms.message_center.confirm(uid); ms.message_center.fetches
         ms.system_figures.cpu = "20%"             # jdev/sys/cpu|heap|numtasks (None: 403)
 
 Behaviour variants that exclude each other are chosen with :class:`Quirks` (see its fields).

@@ -374,13 +374,14 @@ class Commands:
 
     def _io(self, command: str, rest: str, *, secured: bool) -> Answer:
         action, cmd = self.split_action(rest)
-        self.sim.commands.append((action, cmd))
-        _LOGGER.debug("control command %s -> %s", action, cmd)
         center = self.sim.message_center
-        if center is not None and action == center.action:
+        if center is not None and action == center.action:  # not a control: no `commands` entry
             if cmd != MESSAGE_CENTER_COMMAND:
                 return Answer(command, "", 400)
+            center.fetches += 1
             return Answer(command, center.answer(), 200)
+        self.sim.commands.append((action, cmd))
+        _LOGGER.debug("control command %s -> %s", action, cmd)
         data = self.sim.control_data(action)
         if data is None:
             return Answer(command, "", 404)

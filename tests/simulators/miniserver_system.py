@@ -47,6 +47,8 @@ class MessageCenter:
     entries: list[dict[str, Any]] = field(default_factory=list)
     raw_answer: str | None = None
     """When set, getEntries answers exactly this text (oversized or broken answers)."""
+    fetches: int = 0
+    """How often getEntries was asked (it is not a control command, so not in `commands`)."""
     _next: int = 1
     _stamp: float = 0.0
 
