@@ -68,6 +68,14 @@ from custom_components.hubrelay.protocols.loxone.messages import (
     parse_version,
 )
 from custom_components.hubrelay.protocols.loxone.structure import LoxoneStructure
+from custom_components.hubrelay.protocols.loxone.system import (
+    MAX_ENTRIES,
+    MAX_TEXT,
+    parse_count,
+    parse_heap,
+    parse_message_center,
+    parse_percent,
+)
 from custom_components.hubrelay.protocols.loxone.tokens import Token, UserKey
 from custom_components.hubrelay.protocols.loxone.uuids import uuid_to_bytes, uuid_to_str
 from tests.fuzz.strategies import (
@@ -938,3 +946,59 @@ def test_cloud_dns_address_round_trip(ip: Any, port: int, tls: bool) -> None:
     answer = as_json_text({"Code": 200, key: text, flag: True})
     address = parse_cloud_dns_answer(answer, 200, "504F94A0B1C2")
     assert (address.host, address.port, address.use_tls) == (str(ip), port, tls)
+
+
+_entry_fields = st.fixed_dictionaries(
+    {},
+    optional={
+        "entryUuid": st.one_of(st.text(max_size=70), st.integers(), st.none()),
+        "severity": st.one_of(st.integers(), st.booleans(), st.text(max_size=5), st.none()),
+        "title": st.one_of(st.text(max_size=900), st.integers(), st.none()),
+        "affectedName": st.one_of(st.text(max_size=300), st.none()),
+        "roomUuid": st.one_of(st.text(max_size=80), st.none()),
+        "desc": st.one_of(st.text(max_size=900), st.none()),
+        "helpLink": st.one_of(st.text(max_size=600), st.none()),
+        "isHistoric": st.one_of(st.booleans(), st.integers(), st.none()),
+        "confirmedAt": st.one_of(st.integers(), st.none(), st.text(max_size=3)),
+        "timestamps": st.one_of(
+            st.lists(st.one_of(st.integers(), st.floats(), st.text(max_size=3)), max_size=3),
+            st.none(),
+        ),
+    },
+)
+
+
+@FUZZ
+@given(
+    st.one_of(
+        st.text(max_size=300),
+        st.builds(lambda entries: {"entries": entries}, st.lists(_entry_fields, max_size=120)),
+        st.builds(
+            lambda entries: json.dumps({"entries": entries}),
+            st.lists(_entry_fields, max_size=20),
+        ),
+    )
+)
+def test_message_center_answers_are_read_bounded_or_refused(value: Any) -> None:
+    try:
+        messages = parse_message_center(value)
+    except LoxoneProtocolError:
+        return
+    assert len(messages) <= MAX_ENTRIES
+    assert len({message.uid for message in messages}) == len(messages)
+    for message in messages:
+        assert len(message.title) <= 200
+        assert len(message.affected_name) <= 200
+        assert len(message.description) <= MAX_TEXT
+        assert "<" not in message.uid
+
+
+@FUZZ
+@given(st.one_of(st.text(max_size=80), st.integers(), st.floats(), st.none(), st.booleans()))
+def test_load_figures_are_numbers_in_range_or_none(value: Any) -> None:
+    percent = parse_percent(value)
+    assert percent is None or 0 <= percent <= 100
+    for part in parse_heap(value):
+        assert part is None or 0 <= part < 2**40
+    count = parse_count(value)
+    assert count is None or 0 <= count < 2**31

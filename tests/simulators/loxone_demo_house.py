@@ -1378,11 +1378,30 @@ def _build() -> dict[str, Any]:
             "277": {"id": 277, "name": "Time of sunrise", "analog": True},
             "278": {"id": 278, "name": "Time of sunset", "analog": True},
         },
+        "messageCenter": {
+            uid("message_center"): {
+                "name": "System status",
+                "uuidAction": uid("message_center"),
+                "states": {"changed": uid("message_center.changed")},
+            }
+        },
     }
 
 
 DEMO_HOUSE: dict[str, Any] = _build()
 """The demo structure (treat as read-only; the simulator works on a deep copy)."""
+
+DEMO_MESSAGES: list[dict[str, Any]] = [
+    {
+        "title": "Device offline",
+        "affected_name": "Presence sensor",
+        "severity": 3,
+        "room_uuid": uid("room.garage"),
+        "desc": "The Tree device 'Presence sensor' does not answer.<br>Check its cabling.",
+        "event_id": 1016,
+    }
+]
+"""Message Center entries the demo Miniserver starts with (one active error)."""
 
 
 def _weather_entries(now: int, hours: int) -> list[WeatherEntry]:

@@ -35,6 +35,9 @@ Public API (the contract with the client library's tests)::
         ms.auth_timeout = 0.5; ms.send_malformed_frame(); ms.send_truncated_table()
         ms.estimated_headers = True; ms.response_delay = 0.2; ms.token_lifetime = 60.0
         ms.event_slots = False; ms.enable_generator(1.0)
+        uid = ms.message_center.add("Title", affected_name="…", severity=3)  # pushes `changed`
+        ms.message_center.solve(uid); ms.message_center.confirm(uid); ms.message_center.fetches
+        ms.system_figures.cpu = "20%"             # jdev/sys/cpu|heap|numtasks (None: 403)
 
 Behaviour variants that exclude each other are chosen with :class:`Quirks` (see its fields).
 Run alone with ``python -m tests.simulators.miniserver --port 8081`` (``--help`` lists the flags).
@@ -60,7 +63,7 @@ from urllib.parse import unquote
 from aiohttp import web
 
 from . import miniserver_codec as codec
-from .loxone_demo_house import DEMO_HOUSE, demo_initial_states
+from .loxone_demo_house import DEMO_HOUSE, DEMO_MESSAGES, demo_initial_states
 from .miniserver_auth import Token, TokenStore, UserSpec
 from .miniserver_codec import DaytimerEntry, Identifier, WeatherEntry, loxone_seconds
 from .miniserver_controls import Control, record_access, ring_bell
@@ -74,6 +77,7 @@ from .miniserver_intercom import IntercomCameras
 from .miniserver_protocol import Answer, Commands, Context, new_one_time_key
 from .miniserver_session import Frame, Session
 from .miniserver_state import StateKind, StateStore
+from .miniserver_system import MessageCenter, SystemFigures
 
 __all__ = [
     "DaytimerEntry",
@@ -143,6 +147,7 @@ class MiniserverSimulator:
         initial_states: dict[str, Any] | None = None,
     ) -> None:
         """Prepare (not start) a simulator; ``structure=None`` serves the built-in demo house."""
+        demo = structure is None
         if structure is None:
             structure = json.loads(json.dumps(DEMO_HOUSE))
             initial_states = demo_initial_states() if initial_states is None else initial_states
@@ -158,6 +163,13 @@ class MiniserverSimulator:
         self.quirks = quirks or Quirks()
         self.store = StateStore(structure, initial_states)
         self.store.listener = self._on_change
+        #: The ``messageCenter`` block's entries (None when the structure has none).
+        self.message_center = MessageCenter.from_structure(structure, self.set_value)
+        if demo and self.message_center is not None:
+            for message in DEMO_MESSAGES:
+                self.message_center.add(**message, notify=False)
+        #: What ``jdev/sys/cpu|heap|numtasks`` answer.
+        self.system_figures = SystemFigures()
         self.tokens = TokenStore()
         self.commands: list[tuple[str, str]] = []
         self.received: list[str] = []

@@ -17,6 +17,7 @@ from urllib.parse import unquote
 
 from .miniserver_controls import Control, execute
 from .miniserver_crypto import CryptoError, SessionKey, hash_matches, hmac_hex, sha_hex_upper
+from .miniserver_system import MESSAGE_CENTER_COMMAND
 
 if TYPE_CHECKING:
     from .miniserver import MiniserverSimulator
@@ -205,6 +206,9 @@ class Commands:
             return self._token_command(ctx, command, name, args[0], unquote(args[1]))
         if name == "getvisusalt" and len(args) == 1:
             return self._visu_salt(ctx, command, unquote(args[0]))
+        if not args:
+            code, value = sim.system_figures.answer(name)
+            return Answer(command, value, code)
         return Answer(command, "", 404)
 
     # -- tokens ------------------------------------------------------------------------------------
@@ -377,6 +381,12 @@ class Commands:
 
     def _io(self, command: str, rest: str, *, secured: bool) -> Answer:
         action, cmd = self.split_action(rest)
+        center = self.sim.message_center
+        if center is not None and action == center.action:  # not a control: no `commands` entry
+            if cmd != MESSAGE_CENTER_COMMAND:
+                return Answer(command, "", 400)
+            center.fetches += 1
+            return Answer(command, center.answer(), 200)
         self.sim.commands.append((action, cmd))
         _LOGGER.debug("control command %s -> %s", action, cmd)
         data = self.sim.control_data(action)

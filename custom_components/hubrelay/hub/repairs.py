@@ -27,6 +27,7 @@ def raise_entry_issue(
     placeholders: Mapping[str, str],
     translation_key: str | None = None,
     fix_data: dict[str, Any] | None = None,
+    learn_more_url: str | None = None,
 ) -> None:
     """Raise (or update) an entry's issue; with `fix_data` it is fixable by the system's flow."""
     ir.async_create_issue(
@@ -38,7 +39,19 @@ def raise_entry_issue(
         translation_key=translation_key or kind,
         translation_placeholders={"title": entry.title, **placeholders},
         data=fix_data,
+        learn_more_url=learn_more_url,
     )
+
+
+@callback
+def entry_issue_kinds(hass: HomeAssistant, entry: HubRelayConfigEntry, prefix: str) -> set[str]:
+    """Kinds of the entry's open issues whose kind starts with `prefix` (one per item)."""
+    suffix = f"_{entry.entry_id}"
+    return {
+        issue_id.removesuffix(suffix)
+        for domain, issue_id in ir.async_get(hass).issues
+        if domain == DOMAIN and issue_id.startswith(prefix) and issue_id.endswith(suffix)
+    }
 
 
 @callback

@@ -1,4 +1,7 @@
-"""Repair issues a Miniserver raises: a weak password, and another Miniserver at the address."""
+"""Repair issues a Miniserver raises: weak password, another Miniserver, Message Center entries.
+
+A Message Center entry gets one issue while it is active (see `message_center`).
+"""
 
 from __future__ import annotations
 
@@ -17,12 +20,18 @@ from homeassistant.helpers.device_registry import format_mac
 
 from ..const import CONF_PUBLIC_KEY, CONF_SERIAL, DOMAIN, SYSTEM_LOXONE
 from ..hub.coordinator import HubRelayConfigEntry
-from ..hub.repairs import clear_entry_issues, entry_issue_id, raise_entry_issue
+from ..hub.repairs import (
+    clear_entry_issues,
+    entry_issue_id,
+    entry_issue_kinds,
+    raise_entry_issue,
+)
 from ..protocols.loxone import LoxoneIdentityError, Token
 from ..protocols.loxone.messages import normalize_serial
 
 WEAK_PASSWORD = "weak_password"  # noqa: S105 - an issue kind, not a secret
 IDENTITY_CHANGED = "identity_changed"
+SYSTEM_MESSAGE = "system_message"
 
 
 def weak_password_issue_id(entry_id: str) -> str:
@@ -54,6 +63,49 @@ def report_weak_password(hass: HomeAssistant, entry: HubRelayConfigEntry, token:
 def clear_issues(hass: HomeAssistant, entry: HubRelayConfigEntry) -> None:
     """Drop the entry's repair issues when it is removed."""
     clear_entry_issues(hass, entry, WEAK_PASSWORD, IDENTITY_CHANGED)
+    clear_system_messages(hass, entry)
+
+
+def system_message_kind(uid: str) -> str:
+    """Issue kind of one Message Center entry (its uid is checked to be short and plain)."""
+    return f"{SYSTEM_MESSAGE}_{uid.lower()}"
+
+
+@callback
+def report_system_message(
+    hass: HomeAssistant,
+    entry: HubRelayConfigEntry,
+    uid: str,
+    *,
+    severity: ir.IssueSeverity,
+    placeholders: Mapping[str, str],
+    learn_more_url: str | None,
+) -> str:
+    """Raise (or update) the issue of one active Message Center entry; return its kind."""
+    kind = system_message_kind(uid)
+    raise_entry_issue(
+        hass,
+        entry,
+        kind,
+        severity=severity,
+        translation_key=SYSTEM_MESSAGE,
+        placeholders=placeholders,
+        learn_more_url=learn_more_url,
+    )
+    return kind
+
+
+@callback
+def clear_system_messages(
+    hass: HomeAssistant, entry: HubRelayConfigEntry, keep: frozenset[str] = frozenset()
+) -> None:
+    """Drop the entry's Message Center issues other than the kinds in `keep`.
+
+    The open issues are read from the registry, so entries solved while Home Assistant was not
+    watching (or before a restart) are cleared too.
+    """
+    stale = entry_issue_kinds(hass, entry, f"{SYSTEM_MESSAGE}_") - keep
+    clear_entry_issues(hass, entry, *sorted(stale))
 
 
 @callback

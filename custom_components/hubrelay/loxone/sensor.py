@@ -18,6 +18,7 @@ from .mapping import EntityFactory, build_entities, single
 from .sensor_access import FACTORIES as ACCESS_FACTORIES
 from .sensor_energy import FACTORIES as ENERGY_FACTORIES, add_managed_loads
 from .sensor_intercom import last_bell_sensors
+from .sensor_system import add_message_center, add_system_figures
 from .value_sensor import LoxoneValueSensor
 
 
@@ -221,5 +222,7 @@ async def async_setup_platform(
     """Add this platform's entities for the Loxone entry."""
     async_add_entities([*build_entities(coordinator, FACTORIES), LoxoneLatency(coordinator)])
     add_managed_loads(coordinator, async_add_entities)
+    add_message_center(coordinator, async_add_entities)
+    add_system_figures(coordinator, async_add_entities)
     if (ref := coordinator.structure.global_states.get("operatingMode")) is not None:
         async_add_entities([LoxoneOperatingMode(coordinator, ref)])

@@ -60,5 +60,10 @@ async def test_strong_password_raises_no_issue(hass: HomeAssistant) -> None:
         assert result["type"] is FlowResultType.CREATE_ENTRY
         await hass.async_block_till_done()
         entry = result["result"]
-        assert not ir.async_get(hass).issues
+        # The demo Miniserver's Message Center entry is an issue of its own.
+        assert not [
+            issue_id
+            for _domain, issue_id in ir.async_get(hass).issues
+            if not issue_id.startswith("system_message_")
+        ]
         await hass.config_entries.async_unload(entry.entry_id)

@@ -54,6 +54,7 @@ from .http_api import fetch_api_info, fetch_public_key
 from .messages import ApiInfo, LLResponse, check_answer, ll_from_document
 from .pinning import check_identity, public_key_fingerprint
 from .structure import LoxoneStructure
+from .system import SYSTEM_FIGURES, SystemMessage, parse_message_center
 from .timings import Timings
 from .tokens import (
     Token,
@@ -669,6 +670,29 @@ class MiniserverClient:
         if not isinstance(value, dict):
             raise LoxoneProtocolError("the secured details are not an object")
         return value
+
+    async def message_center_entries(self, action: str) -> tuple[SystemMessage, ...]:
+        """Fetch the Message Center's entries (``getEntries/2`` on its `uuidAction`), bounded.
+
+        A big answer is decoded in the executor; a malformed one raises `LoxoneProtocolError`.
+        """
+        answer = await self.send_command(action, "getEntries/2")
+        value = answer.value
+        size = len(value) if isinstance(value, str) else 0
+        return await off_loop(parse_message_center, value, size)
+
+    async def system_figure(self, name: str) -> Any:
+        """Ask one load figure (``jdev/sys/{name}``, `name` in `SYSTEM_FIGURES`); return its value.
+
+        A refusal (e.g. a user without the right) raises `LoxoneCommandError`.
+        """
+        if name not in SYSTEM_FIGURES:
+            raise ValueError(f"not a system figure: {name}")
+        connection = self._live_connection()
+        answer = await connection.request(f"jdev/sys/{name}", encrypted=self._encrypt)
+        if not answer.ok:
+            raise LoxoneCommandError(f"{name} failed with status {answer.code}", code=answer.code)
+        return answer.value
 
     async def refresh_token(self) -> Token:
         """Renew the token now (refreshjwt, or refreshtoken before 10.2) and report it."""
