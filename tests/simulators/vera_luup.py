@@ -129,6 +129,20 @@ class VeraLuupSimulator:
         """``http://127.0.0.1:<port>``."""
         return f"http://{self.host}:{self.port}"
 
+    def upnp_description(self) -> dict[str, str]:
+        """The fields of the unit's UPnP description Home Assistant's SSDP discovery hands on.
+
+        As a real unit answers (home-assistant/core issue 57884): the serial only in the
+        friendly name, ``serialNumber`` a constant "1".
+        """
+        return {
+            "deviceType": "urn:schemas-micasaverde-com:device:HomeAutomationGateway:1",
+            "friendlyName": f"MiOS {self.house.serial}",
+            "manufacturer": "MiOS, Ltd.",
+            "modelName": "MiOS",
+            "serialNumber": "1",
+        }
+
     @property
     def direct_url(self) -> str:
         """The classic ``:3480/data_request`` form (on our port)."""
