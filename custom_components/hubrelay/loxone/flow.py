@@ -20,6 +20,7 @@ from homeassistant.helpers.device_registry import format_mac
 from homeassistant.helpers.selector import NumberSelector, NumberSelectorConfig, NumberSelectorMode
 from homeassistant.helpers.service_info.dhcp import DhcpServiceInfo
 from homeassistant.helpers.service_info.ssdp import SsdpServiceInfo
+from homeassistant.util.network import is_ip_address
 import probatio
 
 from ..const import (
@@ -155,13 +156,13 @@ async def _identity_with_token(hass: HomeAssistant, data: Mapping[str, Any]) -> 
 
 
 def _movable(data: Mapping[str, Any], host: str) -> bool:
-    """Tell whether an entry is reached at another address that an announcement could replace.
+    """Tell whether an entry is reached at another IP address that an announcement could replace.
 
-    An ignored entry has no address, and one reached through CloudDNS by its serial follows the
-    Miniserver by itself.
+    An ignored entry has no address, and one reached by host name or through CloudDNS by its
+    serial follows the Miniserver by itself.
     """
     current = str(data.get(CONF_HOST) or "").strip()
-    return bool(current) and not coordinator_loxone.is_serial(current) and current != host
+    return is_ip_address(current.strip("[]")) and current != host
 
 
 class LoxoneFlow(ConfigFlow):

@@ -16,11 +16,15 @@ asked: ``sdata`` over the local ``data_request``, which has no login and so noth
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 import re
+from typing import Any
 
 from homeassistant.helpers.service_info.ssdp import ATTR_UPNP_FRIENDLY_NAME, SsdpServiceInfo
+from homeassistant.util.network import is_ip_address
 from yarl import URL
 
+from ..const import CONF_CONNECTION, CONF_URL, CONNECTION_LOCAL
 from ..protocols.vera.urls import LUUP_PORT
 
 #: The MAC block of Vera units (IEEE: "Mios, Ltd.").
@@ -58,3 +62,15 @@ def url_host(url: str) -> str | None:
         return URL(url if "://" in url else f"http://{url}").host
     except ValueError:
         return None
+
+
+def follows_address(data: Mapping[str, Any]) -> bool:
+    """Tell whether an entry is reached at an IP address that discovery may replace.
+
+    A relay entry is reached through the cloud, and one given a host name follows the unit
+    through DNS by itself.
+    """
+    if data.get(CONF_CONNECTION) != CONNECTION_LOCAL:
+        return False
+    host = url_host(str(data.get(CONF_URL, "")))
+    return host is not None and is_ip_address(host)

@@ -139,7 +139,7 @@ class VeraFlow(MmsAccountFlow):
             )
         await self.async_set_unique_id(serial)
         known = entries.async_entry_for_domain_unique_id(DOMAIN, serial)
-        if known is not None and known.data.get(CONF_CONNECTION) == CONNECTION_LOCAL:
+        if known is not None and discovery.follows_address(known.data):
             clear_issues(self.hass, known)
             self._abort_if_unique_id_configured(updates={CONF_URL: data[CONF_URL]})
         self._abort_if_unique_id_configured()

@@ -24,8 +24,8 @@ from tests.components.loxone.conftest import add_miniserver
 from tests.components.loxone.test_identity import credential_commands
 from tests.simulators.miniserver import MiniserverSimulator
 
-#: Where an entry's Miniserver used to be (tests may only reach 127.0.0.1, by any name).
-OLD_HOST = "localhost"
+#: Where an entry's Miniserver used to be (TEST-NET: stored, never contacted).
+OLD_HOST = "192.0.2.1"
 
 
 def closed_port() -> int:
@@ -197,6 +197,19 @@ async def test_an_entry_without_a_pinned_key_is_never_moved(
     result = await discover(hass, SOURCE_SSDP, ssdp(miniserver))
     assert result["reason"] == "miniserver_identity_unproven"
     assert entry.data[CONF_HOST] == OLD_HOST
+
+
+async def test_an_entry_reached_by_host_name_keeps_it(
+    hass: HomeAssistant, miniserver: MiniserverSimulator
+) -> None:
+    entry = await add_miniserver(hass, miniserver)
+    hass.config_entries.async_update_entry(entry, data={**entry.data, CONF_HOST: "localhost"})
+    since = len(miniserver.received)
+    result = await discover(hass, SOURCE_DHCP, dhcp(miniserver))
+    assert result["reason"] == "already_configured"
+    assert entry.data[CONF_HOST] == "localhost"  # DNS follows the Miniserver by itself
+    assert miniserver.received[since:] == []
+    await hass.config_entries.async_unload(entry.entry_id)
 
 
 async def test_ignored_and_cloud_dns_entries_stay_as_they_are(

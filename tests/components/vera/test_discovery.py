@@ -18,8 +18,8 @@ from custom_components.hubrelay.vera import discovery
 from custom_components.hubrelay.vera.repairs import unproven_move_issue_id
 from tests.components.vera.conftest import VeraWorld, add_vera
 
-#: Where the entry's Vera used to be (tests may only reach 127.0.0.1, by any name).
-OLD_URL = "http://localhost:3480"
+#: Where the entry's Vera used to be (TEST-NET: stored, never contacted).
+OLD_URL = "http://192.0.2.1:3480"
 
 
 def closed_port() -> int:
@@ -103,6 +103,18 @@ async def test_a_local_entry_follows_its_vera_to_a_new_address(
     await hass.async_block_till_done()
     assert entry.data[CONF_URL] == f"127.0.0.1:{world.hub.port}"
     assert entry.state is ConfigEntryState.LOADED
+    await hass.config_entries.async_unload(entry.entry_id)
+
+
+async def test_an_entry_reached_by_host_name_keeps_it(
+    hass: HomeAssistant, world: VeraWorld
+) -> None:
+    entry = await add_vera(hass, world)
+    by_name = f"http://localhost:{world.hub.port}"
+    hass.config_entries.async_update_entry(entry, data={**entry.data, CONF_URL: by_name})
+    result = await discover(hass, SOURCE_DHCP, dhcp())
+    assert result["reason"] == "already_configured"
+    assert entry.data[CONF_URL] == by_name  # DNS follows the Vera by itself
     await hass.config_entries.async_unload(entry.entry_id)
 
 
