@@ -19,6 +19,7 @@ Public API::
 
     hub = VeraLuupSimulator(house=None, port=0)     # None -> demo_house(); or recorded_house(sdata)
     await hub.start(); hub.port; hub.base_url; hub.direct_url; hub.proxied_url; await hub.stop()
+    hub.upnp_description()                          # what its SSDP description tells discovery
     hub.house                                       # HouseData: devices (sdata records), scenes...
     hub.loadtime; hub.dataversion
     hub.requests                                    # every query received (dicts), in order
