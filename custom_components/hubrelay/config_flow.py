@@ -12,10 +12,13 @@ from typing import Any
 
 from homeassistant.config_entries import ConfigFlowResult, OptionsFlow
 from homeassistant.core import callback
+from homeassistant.helpers.service_info.dhcp import DhcpServiceInfo
+from homeassistant.helpers.service_info.ssdp import SsdpServiceInfo
 
 from .const import DOMAIN
 from .data import SYSTEMS, HubRelayConfigEntry, system_for, system_of
 from .ezlo.flow import EzloFlow
+from .loxone.discovery import is_loxone_mac, is_loxone_ssdp
 from .loxone.flow import LoxoneFlow
 from .vera.flow import VeraFlow
 
@@ -34,6 +37,18 @@ class HubRelayConfigFlow(LoxoneFlow, EzloFlow, VeraFlow, domain=DOMAIN):
     async def async_step_user(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
         """Ask which kind of hub to add."""
         return self.async_show_menu(step_id="user", menu_options=list(SYSTEMS))
+
+    async def async_step_dhcp(self, discovery_info: DhcpServiceInfo) -> ConfigFlowResult:
+        """Offer a Miniserver or a Vera that asked DHCP for an address (matched by MAC block)."""
+        if is_loxone_mac(discovery_info.macaddress):
+            return await self._async_loxone_dhcp(discovery_info)
+        return await self._async_vera_dhcp(discovery_info)
+
+    async def async_step_ssdp(self, discovery_info: SsdpServiceInfo) -> ConfigFlowResult:
+        """Offer a Miniserver or a Vera that answered SSDP (Ezlo hubs announce over mDNS)."""
+        if is_loxone_ssdp(discovery_info):
+            return await self._async_loxone_ssdp(discovery_info)
+        return await self._async_vera_ssdp(discovery_info)
 
     async def async_step_reauth(self, entry_data: Mapping[str, Any]) -> ConfigFlowResult:
         """Ask for the password again after the hub refused the stored token or keys."""

@@ -26,6 +26,7 @@ Public API (the contract with the client library's tests)::
         ms.commands                               # [(uuidAction, command)] from io/ios, in order
         ms.received                               # every command path run (HTTP, WS), decrypted
         ms.key_label = "impostor"; ms.serial = "…" # another RSA key / serial (an impostor)
+        ms.upnp_description()                     # what its SSDP description tells discovery
         ms.tokens                                 # TokenStore: .issued -> [Token(valid, killed,
         ...)] await ms.drop_connections(mid_table=False); await ms.restart()
         ms.set_out_of_service(5.0); ms.fail_next_auth(401); ms.block_after_failures = 3
@@ -374,6 +375,20 @@ class MiniserverSimulator:
             f"{{'snr': '{self.mac}', 'version':'{self.firmware}', 'key':'{new_one_time_key()}', "
             f"'isInTrust':false, 'local':true, 'httpsStatus':0}}"
         )
+
+    def upnp_description(self) -> dict[str, str]:
+        """The fields of ``/upnp.xml`` Home Assistant's SSDP discovery hands to flows.
+
+        As a real Miniserver describes itself (sarnau, "Loxone Miniserver Networking").
+        """
+        return {
+            "deviceType": "urn:schemas-upnp-org:device:HVAC_System:1",
+            "friendlyName": "Loxone Miniserver",
+            "manufacturer": "Loxone Electronics GmbH",
+            "modelName": "Loxone Miniserver",
+            "serialNumber": self.serial,
+            "presentationURL": f"{self.base_url}/index.html",
+        }
 
     def public_key(self) -> str:
         """The ``getPublicKey`` value."""

@@ -19,6 +19,7 @@ Public API::
 
     hub = VeraLuupSimulator(house=None, port=0)     # None -> demo_house(); or recorded_house(sdata)
     await hub.start(); hub.port; hub.base_url; hub.direct_url; hub.proxied_url; await hub.stop()
+    hub.upnp_description()                          # what its SSDP description tells discovery
     hub.house                                       # HouseData: devices (sdata records), scenes...
     hub.loadtime; hub.dataversion
     hub.requests                                    # every query received (dicts), in order
@@ -128,6 +129,20 @@ class VeraLuupSimulator:
     def base_url(self) -> str:
         """``http://127.0.0.1:<port>``."""
         return f"http://{self.host}:{self.port}"
+
+    def upnp_description(self) -> dict[str, str]:
+        """The fields of the unit's UPnP description Home Assistant's SSDP discovery hands on.
+
+        As a real unit answers (home-assistant/core issue 57884): the serial only in the
+        friendly name, ``serialNumber`` a constant "1".
+        """
+        return {
+            "deviceType": "urn:schemas-micasaverde-com:device:HomeAutomationGateway:1",
+            "friendlyName": f"MiOS {self.house.serial}",
+            "manufacturer": "MiOS, Ltd.",
+            "modelName": "MiOS",
+            "serialNumber": "1",
+        }
 
     @property
     def direct_url(self) -> str:

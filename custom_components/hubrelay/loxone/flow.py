@@ -9,6 +9,7 @@ to another Miniserver.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from types import MappingProxyType
 from typing import Any
 
 from homeassistant.config_entries import ConfigFlow, ConfigFlowResult, OptionsFlowWithReload
@@ -17,6 +18,9 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
 from homeassistant.helpers.device_registry import format_mac
 from homeassistant.helpers.selector import NumberSelector, NumberSelectorConfig, NumberSelectorMode
+from homeassistant.helpers.service_info.dhcp import DhcpServiceInfo
+from homeassistant.helpers.service_info.ssdp import SsdpServiceInfo
+from homeassistant.util.network import is_ip_address
 import probatio
 
 from ..const import (
@@ -30,6 +34,7 @@ from ..const import (
     CONF_VERIFY_TLS,
     CONF_VISU_PASSWORD,
     DEFAULT_LOXONE_PORT,
+    DOMAIN,
     SYSTEM_LOXONE,
 )
 from ..hub.forms import PASSWORD_SELECTOR, ErrorKeys, echo, error_key, host_errors, missing_text
@@ -45,7 +50,9 @@ from ..protocols.loxone import (
     new_client_uuid,
     sign_in,
 )
-from . import coordinator as coordinator_loxone
+from ..protocols.loxone.messages import normalize_serial
+from . import coordinator as coordinator_loxone, discovery
+from .repairs import report_unproven_move
 
 PORT_SELECTOR = NumberSelector(
     NumberSelectorConfig(min=1, max=65535, step=1, mode=NumberSelectorMode.BOX)
@@ -148,8 +155,92 @@ async def _identity_with_token(hass: HomeAssistant, data: Mapping[str, Any]) -> 
         await client.close()
 
 
+def _movable(data: Mapping[str, Any], host: str) -> bool:
+    """Tell whether an entry is reached at another IP address that an announcement could replace.
+
+    An ignored entry has no address, and one reached by host name or through CloudDNS by its
+    serial follows the Miniserver by itself.
+    """
+    current = str(data.get(CONF_HOST) or "").strip()
+    return is_ip_address(current.strip("[]")) and current != host
+
+
 class LoxoneFlow(ConfigFlow):
     """The Loxone steps; the integration's flow class mixes them in."""
+
+    #: The Miniserver found on the network: its address, pre-filled in the sign-in form.
+    _loxone_found: Mapping[str, Any] = MappingProxyType({})
+
+    async def _async_loxone_dhcp(self, info: DhcpServiceInfo) -> ConfigFlowResult:
+        """Offer a Miniserver that asked DHCP for an address: its MAC address is its serial."""
+        return await self._async_loxone_discovered(
+            info.ip, discovery.DISCOVERY_PORT, normalize_serial(info.macaddress)
+        )
+
+    async def _async_loxone_ssdp(self, info: SsdpServiceInfo) -> ConfigFlowResult:
+        """Offer a Miniserver that answered SSDP: it names its serial and web port."""
+        found = discovery.ssdp_address(info)
+        if found is None:
+            return self.async_abort(reason="not_loxone_miniserver")
+        host, port, serial = found
+        return await self._async_loxone_discovered(host, port, serial)
+
+    async def _async_loxone_discovered(self, host: str, port: int, serial: str) -> ConfigFlowResult:
+        """Offer a Miniserver found on the network; follow a configured one only once it proved it.
+
+        The announcement is no proof: a configured Miniserver is moved to `host` only when the
+        device there presents the entry's pinned serial and key, and a new one is offered only
+        when it answers with the serial it announced. Nothing secret is sent to find out.
+        """
+        unique_id = format_mac(serial)
+        await self.async_set_unique_id(unique_id)
+        entry = self.hass.config_entries.async_entry_for_domain_unique_id(DOMAIN, unique_id)
+        if entry is not None and _movable(entry.data, host):
+            try:
+                await discovery.async_prove_identity(self.hass, host, entry.data)
+            except LoxoneIdentityError:
+                report_unproven_move(self.hass, entry, host)
+                return self.async_abort(
+                    reason="miniserver_identity_unproven", description_placeholders={"host": host}
+                )
+            except LoxoneError:
+                return self.async_abort(
+                    reason="miniserver_unreachable", description_placeholders={"host": host}
+                )
+            self._abort_if_unique_id_configured(updates={CONF_HOST: host})
+        self._abort_if_unique_id_configured()
+        try:
+            answered = await discovery.async_probe_serial(self.hass, host, port)
+        except LoxoneError:
+            return self.async_abort(
+                reason="miniserver_unreachable", description_placeholders={"host": host}
+            )
+        if normalize_serial(answered) != normalize_serial(serial):
+            return self.async_abort(reason="not_loxone_miniserver")
+        self._loxone_found = {
+            CONF_HOST: host,
+            CONF_PORT: port,
+            CONF_USE_TLS: False,
+            CONF_VERIFY_TLS: True,
+        }
+        self.context["title_placeholders"] = {"name": f"Miniserver {normalize_serial(serial)}"}
+        return await self.async_step_loxone_discovered()
+
+    async def async_step_loxone_discovered(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Sign in to the Miniserver found on the network; its address is already filled in.
+
+        What is typed goes through the `loxone` step, so a failed sign-in shows its form.
+        """
+        if user_input is not None:
+            return await self.async_step_loxone(user_input)
+        found = dict(self._loxone_found)
+        return self.async_show_form(
+            step_id="loxone_discovered",
+            data_schema=self.add_suggested_values_to_schema(LOXONE_SCHEMA, found),
+            description_placeholders={"host": str(found.get(CONF_HOST, ""))},
+        )
 
     async def async_step_loxone(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
         """Sign in to a Miniserver and create its entry with a token."""

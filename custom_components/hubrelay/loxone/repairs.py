@@ -32,6 +32,7 @@ from ..protocols.loxone.messages import normalize_serial
 WEAK_PASSWORD = "weak_password"  # noqa: S105 - an issue kind, not a secret
 IDENTITY_CHANGED = "identity_changed"
 SYSTEM_MESSAGE = "system_message"
+ANNOUNCED_ELSEWHERE = "miniserver_announced_elsewhere"
 
 
 def weak_password_issue_id(entry_id: str) -> str:
@@ -42,6 +43,11 @@ def weak_password_issue_id(entry_id: str) -> str:
 def identity_issue_id(entry_id: str) -> str:
     """Repair issue id for a Miniserver that no longer presents the pinned identity."""
     return entry_issue_id(IDENTITY_CHANGED, entry_id)
+
+
+def unproven_move_issue_id(entry_id: str) -> str:
+    """Repair issue id for an announcement of the Miniserver at an address that proved nothing."""
+    return entry_issue_id(ANNOUNCED_ELSEWHERE, entry_id)
 
 
 @callback
@@ -62,7 +68,7 @@ def report_weak_password(hass: HomeAssistant, entry: HubRelayConfigEntry, token:
 @callback
 def clear_issues(hass: HomeAssistant, entry: HubRelayConfigEntry) -> None:
     """Drop the entry's repair issues when it is removed."""
-    clear_entry_issues(hass, entry, WEAK_PASSWORD, IDENTITY_CHANGED)
+    clear_entry_issues(hass, entry, WEAK_PASSWORD, IDENTITY_CHANGED, ANNOUNCED_ELSEWHERE)
     clear_system_messages(hass, entry)
 
 
@@ -134,9 +140,21 @@ def report_identity_changed(
 
 
 @callback
+def report_unproven_move(hass: HomeAssistant, entry: HubRelayConfigEntry, host: str) -> None:
+    """Warn about a device announced as the Miniserver at `host` that did not prove it is."""
+    raise_entry_issue(
+        hass,
+        entry,
+        ANNOUNCED_ELSEWHERE,
+        severity=ir.IssueSeverity.WARNING,
+        placeholders={"host": host},
+    )
+
+
+@callback
 def clear_identity_issue(hass: HomeAssistant, entry: HubRelayConfigEntry) -> None:
-    """Drop the identity issue: the pinned Miniserver answered."""
-    clear_entry_issues(hass, entry, IDENTITY_CHANGED)
+    """Drop the identity issues: the pinned Miniserver answered."""
+    clear_entry_issues(hass, entry, IDENTITY_CHANGED, ANNOUNCED_ELSEWHERE)
 
 
 def _grouped(fingerprint: str) -> str:

@@ -15,6 +15,7 @@ from . import binary_sensor, climate, cover, event, light, lock, scene, sensor, 
 from .coordinator import VeraCoordinator
 from .diagnostics import vera_diagnostics
 from .flow import VeraOptionsFlow
+from .repairs import async_remove_entry
 
 PLATFORMS = platform_setups(
     binary_sensor, climate, cover, event, light, lock, scene, sensor, switch
@@ -54,4 +55,5 @@ VERA = HubSystem(
     reauth_step="vera_reauth",
     reconfigure_step="vera_reconfigure",
     device_triggers=device_triggers,
+    async_remove_entry=async_remove_entry,
 )

@@ -10,12 +10,15 @@ Vera before anything is stored; its serial (the MMS ``PK_Device``) is the entry'
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from types import MappingProxyType
 from typing import Any, cast
 
 from homeassistant.config_entries import ConfigFlowResult
 from homeassistant.const import CONF_PASSWORD, CONF_USERNAME
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.selector import SelectSelector
+from homeassistant.helpers.service_info.dhcp import DhcpServiceInfo
+from homeassistant.helpers.service_info.ssdp import SsdpServiceInfo
 import probatio
 
 from ..const import (
@@ -29,6 +32,7 @@ from ..const import (
     CONF_URL,
     CONNECTION_LOCAL,
     CONNECTION_RELAY,
+    DOMAIN,
     SYSTEM_VERA,
 )
 from ..hub.account_flow import MmsAccountFlow, UnitKind
@@ -45,7 +49,9 @@ from ..protocols.vera import (
     VeraProtocolError,
     VeraSwitch,
 )
+from . import discovery
 from .coordinator import VeraCoordinator, vera_session
+from .repairs import clear_issues, report_unproven_move
 
 URL_SCHEMA = probatio.Schema({probatio.Required(CONF_URL): str})
 #: An empty address asks for one instead of saying "this is not a Vera address".
@@ -89,6 +95,72 @@ def _local_data(url: str) -> dict[str, Any]:
 
 class VeraFlow(MmsAccountFlow):
     """The Vera steps; the integration's flow class mixes them in."""
+
+    #: The unit found on the network: the entry data its confirmation creates.
+    _vera_found: Mapping[str, Any] = MappingProxyType({})
+
+    async def _async_vera_dhcp(self, info: DhcpServiceInfo) -> ConfigFlowResult:
+        """Offer a unit of Vera's MAC block that asked DHCP for an address."""
+        return await self._async_vera_discovered(info.ip, None)
+
+    async def _async_vera_ssdp(self, info: SsdpServiceInfo) -> ConfigFlowResult:
+        """Offer a unit that answered SSDP; the serial its name claims must be confirmed."""
+        host = discovery.ssdp_host(info)
+        if host is None:
+            return self.async_abort(reason="not_vera")
+        return await self._async_vera_discovered(host, discovery.announced_serial(info))
+
+    async def _async_vera_discovered(self, host: str, claimed: str | None) -> ConfigFlowResult:
+        """Ask the unit at `host` for its serial; offer it, or move its local entry there.
+
+        A Vera proves nothing but the serial its luup engine reports (it has no key to pin), so
+        that answer, never the announcement, decides which entry the unit is; a local entry has
+        no secret for a wrong device to learn.
+        """
+        for entry in self._async_current_entries(include_ignore=False):
+            if (
+                entry.data.get(CONF_CONNECTION) == CONNECTION_LOCAL
+                and discovery.url_host(str(entry.data.get(CONF_URL, ""))) == host
+            ):
+                return self.async_abort(reason="already_configured")
+        data = _local_data(discovery.local_url(host))
+        try:
+            serial = await _connect(self.hass, data)
+        except VeraError:
+            return self.async_abort(
+                reason="vera_unreachable", description_placeholders={"host": host}
+            )
+        entries = self.hass.config_entries
+        named = entries.async_entry_for_domain_unique_id(DOMAIN, claimed) if claimed else None
+        if named is not None and claimed != serial:
+            report_unproven_move(self.hass, named, host, serial)
+            return self.async_abort(
+                reason="vera_identity_unproven", description_placeholders={"host": host}
+            )
+        await self.async_set_unique_id(serial)
+        known = entries.async_entry_for_domain_unique_id(DOMAIN, serial)
+        if known is not None and discovery.follows_address(known.data):
+            clear_issues(self.hass, known)
+            self._abort_if_unique_id_configured(updates={CONF_URL: data[CONF_URL]})
+        self._abort_if_unique_id_configured()
+        self._vera_found = {**data, CONF_SERIAL: serial}
+        self.context["title_placeholders"] = {"name": VERA_UNITS.default_name.format(serial=serial)}
+        return await self.async_step_vera_discovered()
+
+    async def async_step_vera_discovered(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Confirm adding the unit found on the network at the address it answered on."""
+        found = dict(self._vera_found)
+        if user_input is not None:
+            return self.async_create_entry(
+                title=VERA_UNITS.default_name.format(serial=found[CONF_SERIAL]), data=found
+            )
+        self._set_confirm_only()
+        return self.async_show_form(
+            step_id="vera_discovered",
+            description_placeholders={"serial": found[CONF_SERIAL], "url": found[CONF_URL]},
+        )
 
     async def async_step_vera(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
         """Ask how the Vera is reached."""
