@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from homeassistant.config_entries import ConfigFlow, ConfigFlowResult, OptionsFlowWithReload
+from homeassistant.config_entries import ConfigFlowResult, OptionsFlowWithReload
 from homeassistant.const import CONF_HOST, CONF_PASSWORD, CONF_PORT, CONF_USERNAME
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
@@ -33,6 +33,7 @@ from ..const import (
     SYSTEM_LOXONE,
 )
 from ..hub.forms import PASSWORD_SELECTOR, ErrorKeys, echo, error_key, host_errors, missing_text
+from ..hub.takeover import TakeoverFlow
 from ..protocols.loxone import (
     LoxoneAuthenticationError,
     LoxoneBlockedError,
@@ -46,6 +47,7 @@ from ..protocols.loxone import (
     sign_in,
 )
 from . import coordinator as coordinator_loxone
+from .takeover import LOXONE_TAKEOVER
 
 PORT_SELECTOR = NumberSelector(
     NumberSelectorConfig(min=1, max=65535, step=1, mode=NumberSelectorMode.BOX)
@@ -148,7 +150,7 @@ async def _identity_with_token(hass: HomeAssistant, data: Mapping[str, Any]) -> 
         await client.close()
 
 
-class LoxoneFlow(ConfigFlow):
+class LoxoneFlow(TakeoverFlow):
     """The Loxone steps; the integration's flow class mixes them in."""
 
     async def async_step_loxone(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
@@ -170,9 +172,9 @@ class LoxoneFlow(ConfigFlow):
             else:
                 await self.async_set_unique_id(format_mac(identity.serial))
                 self._abort_if_unique_id_configured()
-                return self.async_create_entry(
-                    title=identity.name or f"Miniserver {identity.serial}",
-                    data={
+                return await self.async_create_hub_entry(
+                    identity.name or f"Miniserver {identity.serial}",
+                    {
                         CONF_SYSTEM: SYSTEM_LOXONE,
                         **connection,
                         CONF_USERNAME: username,
@@ -181,6 +183,8 @@ class LoxoneFlow(ConfigFlow):
                         CONF_TOKEN: identity.token.as_dict(),
                         CONF_PUBLIC_KEY: identity.public_key,
                     },
+                    identity.serial,
+                    LOXONE_TAKEOVER.schemes,
                 )
         return self.async_show_form(
             step_id="loxone",

@@ -34,6 +34,7 @@ from ..const import (
 from ..hub.account_flow import MmsAccountFlow, UnitKind
 from ..hub.forms import echo, error_key, missing_text
 from ..hub.options_flow import DeviceOptionsFlow, device_choices
+from ..hub.takeover import TakeoverFlow
 from ..protocols.mms import MmsAuthError, MmsError, StoredIdentity
 from ..protocols.vera import (
     VeraAuthError,
@@ -46,6 +47,7 @@ from ..protocols.vera import (
     VeraSwitch,
 )
 from .coordinator import VeraCoordinator, vera_session
+from .takeover import VERA_TAKEOVER
 
 URL_SCHEMA = probatio.Schema({probatio.Required(CONF_URL): str})
 #: An empty address asks for one instead of saying "this is not a Vera address".
@@ -87,7 +89,7 @@ def _local_data(url: str) -> dict[str, Any]:
     return {CONF_SYSTEM: SYSTEM_VERA, CONF_CONNECTION: CONNECTION_LOCAL, CONF_URL: url.strip()}
 
 
-class VeraFlow(MmsAccountFlow):
+class VeraFlow(MmsAccountFlow, TakeoverFlow):
     """The Vera steps; the integration's flow class mixes them in."""
 
     async def async_step_vera(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
@@ -103,8 +105,8 @@ class VeraFlow(MmsAccountFlow):
             serial, data = found
             await self.async_set_unique_id(serial)
             self._abort_if_unique_id_configured()
-            return self.async_create_entry(
-                title=VERA_UNITS.default_name.format(serial=serial), data=data
+            return await self.async_create_hub_entry(
+                VERA_UNITS.default_name.format(serial=serial), data, serial, VERA_TAKEOVER.schemes
             )
         return self.async_show_form(
             step_id="vera_local",
@@ -160,7 +162,9 @@ class VeraFlow(MmsAccountFlow):
             except Exception as err:  # noqa: BLE001 - every failure becomes a form error
                 errors["base"] = error_key(err, VERA_UNITS.errors, VERA_UNITS.doing)
             else:
-                return self.async_create_entry(title=self._mms_units[serial].name, data=data)
+                return await self.async_create_hub_entry(
+                    self._mms_units[serial].name, data, serial, VERA_TAKEOVER.schemes
+                )
         return self._show_unit_form("vera_unit", CONF_UNIT, user_input or {}, errors)
 
     async def async_step_vera_reauth(

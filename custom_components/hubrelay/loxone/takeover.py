@@ -1,0 +1,60 @@
+"""Which Loxone entities HubRelay takes over from PyLoxone (domain `loxone`) and its forks.
+
+Read from the public code of JoDehli/PyLoxone 0.9.x (`__init__.py` `LoxoneEntity.unique_id`,
+`miniserver.py`, the platform modules, up to 0.9.22/0.9.23) and of the forks that keep its
+domain (alxzndr/PyLoxone 0.10.x):
+
+- The config entry's unique id is the Miniserver serial from `LoxAPP3.json`
+  (`msInfo.serialNr`, e.g. ``504F94A0B1C2``), set at its first start; the connection settings
+  are in the entry's options (`host`, `port`, `username`, `password`), the token in its data.
+- An entity's unique id is the control's `uuidAction` (e.g. ``0f8b4d6e-0327-5a1e-ffff...``),
+  for controls and sub-controls alike; its device has the identifier ``("loxone", uuidAction)``
+  and the Miniserver's device ``("loxone", serial)``.
+- Entities with other unique ids (the software-version sensor ``loxone_software_version``, the
+  forks' per-state ids ``<uuid>_<state>``, YAML sensors) have no certain counterpart and stay.
+
+HubRelay's own unique ids are ``<serial>_<uuid>[_<key>]`` (`loxone/entity.py`): a PyLoxone
+entity becomes the HubRelay entity of the same control without a key, on the same platform.
+"""
+
+from __future__ import annotations
+
+import re
+
+from homeassistant.config_entries import ConfigEntry
+
+from ..const import CONF_SERIAL
+from ..hub.coordinator import HubRelayConfigEntry
+from ..hub.takeover import ForeignScheme, TakeoverSupport
+from ..protocols.loxone.messages import normalize_serial
+
+#: A Loxone UUID as LoxAPP3.json writes it: 8-4-4-16 hex digits.
+LOXONE_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{16}", re.IGNORECASE)
+
+
+def _pyloxone_serial(entry: ConfigEntry) -> str | None:
+    return entry.unique_id
+
+
+def _pyloxone_candidates(
+    _domain: str, unique_id: str, serial: str, _entry: ConfigEntry
+) -> tuple[str, ...]:
+    if not LOXONE_UUID.fullmatch(unique_id):
+        return ()
+    return (f"{serial}_{unique_id}",)
+
+
+PYLOXONE = ForeignScheme(
+    domain="loxone",
+    name="PyLoxone",
+    serial_of=_pyloxone_serial,
+    candidates=_pyloxone_candidates,
+    normalize=normalize_serial,
+)
+
+
+def _entry_serial(entry: HubRelayConfigEntry) -> str:
+    return str(entry.data[CONF_SERIAL])
+
+
+LOXONE_TAKEOVER = TakeoverSupport(schemes=(PYLOXONE,), serial_of=_entry_serial)
