@@ -78,8 +78,9 @@ class ForeignScheme:
     domain: str
     #: Its name in the UI.
     name: str
-    #: The serial of the hub a foreign entry serves, or None when the entry does not tell.
-    serial_of: Callable[[ConfigEntry], str | None]
+    #: The serial of the hub a foreign entry serves, or None when neither the entry nor its
+    #: devices tell.
+    serial_of: Callable[[HomeAssistant, ConfigEntry], str | None]
     candidates: Candidates
     #: Writes a serial the way both sides compare it (case, separators).
     normalize: Callable[[str], str] = str
@@ -141,7 +142,7 @@ def find_foreign_entry(
         for entry in hass.config_entries.async_entries(scheme.domain):
             if entry.disabled_by is not None:
                 continue
-            if (theirs := scheme.serial_of(entry)) and scheme.normalize(theirs) == wanted:
+            if (theirs := scheme.serial_of(hass, entry)) and scheme.normalize(theirs) == wanted:
                 return scheme, entry
     return None
 

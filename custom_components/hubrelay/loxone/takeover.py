@@ -4,9 +4,12 @@ Read from the public code of JoDehli/PyLoxone 0.9.x (`__init__.py` `LoxoneEntity
 `miniserver.py`, the platform modules, up to 0.9.22/0.9.23) and of the forks that keep its
 domain (alxzndr/PyLoxone 0.10.x):
 
-- The config entry's unique id is the Miniserver serial from `LoxAPP3.json`
-  (`msInfo.serialNr`, e.g. ``504F94A0B1C2``), set at its first start; the connection settings
-  are in the entry's options (`host`, `port`, `username`, `password`), the token in its data.
+- The Miniserver serial comes from `LoxAPP3.json` (`msInfo.serialNr`, e.g. ``504F94A0B1C2``).
+  JoDehli/PyLoxone up to 0.9.22 makes it the config entry's unique id at the first start; the
+  alxzndr fork no longer does (entries it created have none), but every version registers the
+  Miniserver's own device with the identifier ``("loxone", serial)`` on the entry. The
+  connection settings are in the entry's options (`host`, `port`, `username`, `password`,
+  `verify_ssl` in the fork), the token in its data.
 - An entity's unique id is the control's `uuidAction` (e.g. ``0f8b4d6e-0327-5a1e-ffff...``),
   for controls and sub-controls alike; its device has the identifier ``("loxone", uuidAction)``
   and the Miniserver's device ``("loxone", serial)``.
@@ -22,6 +25,8 @@ from __future__ import annotations
 import re
 
 from homeassistant.config_entries import ConfigEntry
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers import device_registry as dr
 
 from ..const import CONF_SERIAL
 from ..hub.coordinator import HubRelayConfigEntry
@@ -32,8 +37,21 @@ from ..protocols.loxone.messages import normalize_serial
 LOXONE_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{16}", re.IGNORECASE)
 
 
-def _pyloxone_serial(entry: ConfigEntry) -> str | None:
-    return entry.unique_id
+#: A Miniserver serial: its MAC address, 12 hex digits.
+SERIAL = re.compile(r"[0-9A-F]{12}", re.IGNORECASE)
+
+
+def _pyloxone_serial(hass: HomeAssistant, entry: ConfigEntry) -> str | None:
+    """Return the entry's unique id, or else the serial of the Miniserver device on the entry."""
+    if entry.unique_id:
+        return entry.unique_id
+    serials = {
+        key
+        for device in dr.async_entries_for_config_entry(dr.async_get(hass), entry.entry_id)
+        for domain, key in device.identifiers
+        if domain == entry.domain and SERIAL.fullmatch(key)
+    }
+    return serials.pop() if len(serials) == 1 else None
 
 
 def _pyloxone_candidates(

@@ -21,6 +21,7 @@ the candidates exists for the device.
 from __future__ import annotations
 
 from homeassistant.config_entries import ConfigEntry
+from homeassistant.core import HomeAssistant
 
 from ..const import CONF_SERIAL
 from ..hub.coordinator import HubRelayConfigEntry
@@ -32,7 +33,7 @@ SENSOR_KEYS = ("temperature", "humidity", "light", "uv", "scene", "power")
 METER_SUFFIXES = ("power", "energy")
 
 
-def _vera_serial(entry: ConfigEntry) -> str | None:
+def _vera_serial(_hass: HomeAssistant, entry: ConfigEntry) -> str | None:
     return entry.unique_id
 
 

@@ -74,23 +74,30 @@ OLD_BUTTON = Foreign("switch", "Garage door button", "loxone_garage_door_button"
 FOREIGN = (HALL_LIGHT, OUTDOOR, BLIND, CONTACT, OLD_BUTTON)
 
 
-async def add_pyloxone(hass: HomeAssistant, port: int) -> MockConfigEntry:
-    """Build the PyLoxone entry, its devices and entities, with a user's customisations."""
+async def add_pyloxone(hass: HomeAssistant, port: int, *, fork: bool = False) -> MockConfigEntry:
+    """Build the PyLoxone entry, its devices and entities, with a user's customisations.
+
+    JoDehli/PyLoxone 0.9.22 sets the entry's unique id to the serial; the alxzndr fork (0.10)
+    leaves it empty and adds `verify_ssl` to the options.
+    """
+    options: dict[str, Any] = {
+        "host": "127.0.0.1",
+        "port": port,
+        "username": "admin",
+        "password": "admin",
+        "generate_scenes": True,
+        "generate_scenes_delay": 3,
+        "generate_lightcontroller_subcontrols": False,
+    }
+    if fork:
+        options["verify_ssl"] = True
     entry = MockConfigEntry(
         domain="loxone",
         title="PyLoxone (127.0.0.1)",
         version=4,
-        unique_id=SERIAL,
+        unique_id=None if fork else SERIAL,
         data={"token": "opaque", "hash_alg": "SHA256", "valid_until": 123456},
-        options={
-            "host": "127.0.0.1",
-            "port": port,
-            "username": "admin",
-            "password": "admin",
-            "generate_scenes": True,
-            "generate_scenes_delay": 3,
-            "generate_lightcontroller_subcontrols": False,
-        },
+        options=options,
     )
     entry.add_to_hass(hass)
     devices = dr.async_get(hass)
@@ -99,7 +106,7 @@ async def add_pyloxone(hass: HomeAssistant, port: int) -> MockConfigEntry:
     devices.async_get_or_create(
         config_entry_id=entry.entry_id,
         identifiers={("loxone", SERIAL)},
-        connections={("mac", "127.0.0.1")},
+        connections=set() if fork else {("mac", "127.0.0.1")},
         name="Demo House",
         manufacturer="Loxone",
         model="Miniserver (Gen 2)",
@@ -246,10 +253,11 @@ def assert_taken_over(
     assert hass.config_entries.async_get_entry(foreign.entry_id) is foreign
 
 
+@pytest.mark.parametrize("fork", [False, True])
 async def test_the_config_flow_takes_over_from_pyloxone(
-    hass: HomeAssistant, miniserver: MiniserverSimulator
+    hass: HomeAssistant, miniserver: MiniserverSimulator, fork: bool
 ) -> None:
-    foreign = await add_pyloxone(hass, miniserver.port)
+    foreign = await add_pyloxone(hass, miniserver.port, fork=fork)
     entry = await add_hubrelay(hass, miniserver, take_over=True)
     assert entry.state is ConfigEntryState.LOADED
     assert CONF_TAKEOVER not in entry.data
