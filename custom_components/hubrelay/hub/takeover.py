@@ -45,6 +45,7 @@ from homeassistant.helpers import (
     entity_registry as er,
     issue_registry as ir,
 )
+from homeassistant.helpers.typing import UNDEFINED
 import probatio
 
 from ..const import DOMAIN
@@ -66,8 +67,8 @@ SUMMARY_ISSUE = "takeover_summary"
 LISTED = 20
 
 #: Candidate unique ids of ours for a foreign entity: (entity domain, foreign unique id, our
-#: serial, the foreign entry).
-type Candidates = Callable[[str, str, str, ConfigEntry], tuple[str, ...]]
+#: serial, the foreign entry, our entry).
+type Candidates = Callable[[str, str, str, ConfigEntry, HubRelayConfigEntry], tuple[str, ...]]
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -78,12 +79,9 @@ class ForeignScheme:
     domain: str
     #: Its name in the UI.
     name: str
-    #: The serial of the hub a foreign entry serves, or None when neither the entry nor its
-    #: devices tell.
-    serial_of: Callable[[HomeAssistant, ConfigEntry], str | None]
+    #: Whether a foreign entry serves the hub with this serial (and only that hub).
+    serves: Callable[[HomeAssistant, ConfigEntry, str], bool]
     candidates: Candidates
-    #: Writes a serial the way both sides compare it (case, separators).
-    normalize: Callable[[str], str] = str
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -138,11 +136,8 @@ def find_foreign_entry(
 ) -> tuple[ForeignScheme, ConfigEntry] | None:
     """Return an enabled entry of another integration that serves the hub with this serial."""
     for scheme in schemes:
-        wanted = scheme.normalize(serial)
         for entry in hass.config_entries.async_entries(scheme.domain):
-            if entry.disabled_by is not None:
-                continue
-            if (theirs := scheme.serial_of(hass, entry)) and scheme.normalize(theirs) == wanted:
+            if entry.disabled_by is None and scheme.serves(hass, entry, serial):
                 return scheme, entry
     return None
 
@@ -167,7 +162,9 @@ def plan_takeover(
     for entity in er.async_entries_for_config_entry(registry, foreign.entry_id):
         found = [
             ours[key]
-            for unique_id in scheme.candidates(entity.domain, entity.unique_id, serial, foreign)
+            for unique_id in scheme.candidates(
+                entity.domain, entity.unique_id, serial, foreign, entry
+            )
             if (key := (entity.domain, unique_id)) in ours
         ]
         if len(found) == 1:
@@ -206,23 +203,30 @@ async def async_take_over(
         await entries.async_unload(entry.entry_id)
     if foreign.state is ConfigEntryState.LOADED:
         await entries.async_unload(foreign.entry_id)
+    moved = []
     for foreign_id, our_id in plan.moves:
         ours = entities.async_get(our_id)
         theirs = before[foreign_id]
         if ours is None or theirs is None:
+            plan.left.append(foreign_id)
             continue
         _hand_over_device(devices, theirs.device_id, ours.device_id)
         if entities.async_get(foreign_id) is None:
             _customise_ours(entities, devices, ours, theirs)
-            continue
-        entities.async_remove(our_id)
-        entities.async_update_entity_platform(
-            foreign_id,
-            DOMAIN,
-            new_config_entry_id=entry.entry_id,
-            new_unique_id=ours.unique_id,
-            new_device_id=ours.device_id,
-        )
+        else:
+            entities.async_remove(our_id)
+            entities.async_update_entity_platform(
+                foreign_id,
+                DOMAIN,
+                new_config_entry_id=entry.entry_id,
+                # The same unique id (ha-ezlo-hub's battery) is no new one: Home Assistant
+                # would find the entry itself under it and refuse.
+                new_unique_id=ours.unique_id if ours.unique_id != theirs.unique_id else UNDEFINED,
+                new_device_id=ours.device_id,
+            )
+        moved.append((foreign_id, our_id))
+    plan.moves = moved
+    plan.left.sort()
     await entries.async_set_disabled_by(foreign.entry_id, ConfigEntryDisabler.USER)
     await entries.async_setup(entry.entry_id)
     _LOGGER.info(

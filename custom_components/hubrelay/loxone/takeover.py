@@ -54,8 +54,13 @@ def _pyloxone_serial(hass: HomeAssistant, entry: ConfigEntry) -> str | None:
     return serials.pop() if len(serials) == 1 else None
 
 
+def _pyloxone_serves(hass: HomeAssistant, entry: ConfigEntry, serial: str) -> bool:
+    theirs = _pyloxone_serial(hass, entry)
+    return theirs is not None and normalize_serial(theirs) == normalize_serial(serial)
+
+
 def _pyloxone_candidates(
-    _domain: str, unique_id: str, serial: str, _entry: ConfigEntry
+    _domain: str, unique_id: str, serial: str, _entry: ConfigEntry, _ours: HubRelayConfigEntry
 ) -> tuple[str, ...]:
     if not LOXONE_UUID.fullmatch(unique_id):
         return ()
@@ -65,9 +70,8 @@ def _pyloxone_candidates(
 PYLOXONE = ForeignScheme(
     domain="loxone",
     name="PyLoxone",
-    serial_of=_pyloxone_serial,
+    serves=_pyloxone_serves,
     candidates=_pyloxone_candidates,
-    normalize=normalize_serial,
 )
 
 

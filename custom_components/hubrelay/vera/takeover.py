@@ -33,8 +33,8 @@ SENSOR_KEYS = ("temperature", "humidity", "light", "uv", "scene", "power")
 METER_SUFFIXES = ("power", "energy")
 
 
-def _vera_serial(_hass: HomeAssistant, entry: ConfigEntry) -> str | None:
-    return entry.unique_id
+def _core_serves(_hass: HomeAssistant, entry: ConfigEntry, serial: str) -> bool:
+    return entry.unique_id == serial
 
 
 def _device_and_suffix(unique_id: str, serial: str, entry: ConfigEntry) -> tuple[str, str] | None:
@@ -52,7 +52,7 @@ def _device_and_suffix(unique_id: str, serial: str, entry: ConfigEntry) -> tuple
 
 
 def _core_candidates(
-    domain: str, unique_id: str, serial: str, entry: ConfigEntry
+    domain: str, unique_id: str, serial: str, entry: ConfigEntry, _ours: HubRelayConfigEntry
 ) -> tuple[str, ...]:
     parsed = _device_and_suffix(unique_id, serial, entry)
     if parsed is None:
@@ -71,7 +71,7 @@ def _core_candidates(
 CORE_VERA = ForeignScheme(
     domain="vera",
     name="Vera (Home Assistant core)",
-    serial_of=_vera_serial,
+    serves=_core_serves,
     candidates=_core_candidates,
 )
 

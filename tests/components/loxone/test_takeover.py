@@ -396,7 +396,7 @@ async def test_only_the_same_miniserver_is_taken_over(
 )
 def test_pyloxone_unique_ids(unique_id: str, expected: tuple[str, ...]) -> None:
     entry = MockConfigEntry(domain="loxone", unique_id=SERIAL)
-    assert PYLOXONE.candidates("switch", unique_id, SERIAL, entry) == expected
+    assert PYLOXONE.candidates("switch", unique_id, SERIAL, entry, entry) == expected
 
 
 async def test_two_foreign_entities_for_one_of_ours_both_stay(
@@ -420,11 +420,13 @@ async def test_two_foreign_entities_for_one_of_ours_both_stay(
     moved = dict(plan.moves)
     assert moved["sensor.oven_a"] == "sensor.kitchen_oven_power"
 
-    def twice(domain: str, unique_id: str, serial: str, foreign_entry: Any) -> tuple[str, ...]:
+    def twice(
+        domain: str, unique_id: str, serial: str, foreign_entry: Any, ours: Any
+    ) -> tuple[str, ...]:
         return (f"{serial}_{control('Oven power')['uuidAction']}",)
 
     greedy = type(PYLOXONE)(
-        domain="loxone", name="Greedy", serial_of=PYLOXONE.serial_of, candidates=twice
+        domain="loxone", name="Greedy", serves=PYLOXONE.serves, candidates=twice
     )
     plan = plan_takeover(hass, entry, SERIAL, greedy, foreign)
     assert not plan.moves

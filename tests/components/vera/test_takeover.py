@@ -155,4 +155,4 @@ def test_core_vera_unique_ids(
     domain: str, unique_id: str, legacy: bool, expected: tuple[str, ...]
 ) -> None:
     entry = MockConfigEntry(domain="vera", unique_id="S1", data={"legacy_unique_id": legacy})
-    assert CORE_VERA.candidates(domain, unique_id, "S1", entry) == expected
+    assert CORE_VERA.candidates(domain, unique_id, "S1", entry, entry) == expected
