@@ -4,7 +4,7 @@ People switch from PyLoxone or Home Assistant's core `vera` with years of histor
 automations on the old entity ids. Each system describes the integrations it can take over from
 with a `ForeignScheme`: how to tell which hub a foreign config entry serves, and which of our
 unique ids a foreign entity's unique id names (the schemes and the versions they were read from
-are in `loxone/takeover.py` and `vera/takeover.py`).
+are in `loxone/takeover.py`, `vera/takeover.py` and `ezlo/takeover.py`).
 
 The take-over works on the registries only:
 
