@@ -199,7 +199,9 @@ async def async_take_over(
     # after an unload is all of them: keep what the user had to hand it over all the same.
     before = {foreign_id: entities.async_get(foreign_id) for foreign_id, _ in plan.moves}
     entries = hass.config_entries
-    if entry.state is ConfigEntryState.LOADED:
+    # An entry waiting for its hub (setup retry) has no entities loaded; it is left to retry.
+    was_loaded = entry.state is ConfigEntryState.LOADED
+    if was_loaded:
         await entries.async_unload(entry.entry_id)
     if foreign.state is ConfigEntryState.LOADED:
         await entries.async_unload(foreign.entry_id)
@@ -228,7 +230,8 @@ async def async_take_over(
     plan.moves = moved
     plan.left.sort()
     await entries.async_set_disabled_by(foreign.entry_id, ConfigEntryDisabler.USER)
-    await entries.async_setup(entry.entry_id)
+    if was_loaded:
+        await entries.async_setup(entry.entry_id)
     _LOGGER.info(
         "Took %d entities over from %s (%s); %d stay there",
         len(plan.moves),
@@ -435,7 +438,12 @@ class TakeoverRepairFlow(RepairsFlow):
         entries = self.hass.config_entries
         entry = entries.async_get_entry(self._entry_id)
         foreign = entries.async_get_entry(self._foreign_id)
-        if entry is None or foreign is None or foreign.disabled_by is not None:
+        if (
+            entry is None
+            or foreign is None
+            or entry.disabled_by is not None
+            or foreign.disabled_by is not None
+        ):
             return self.async_abort(reason="takeover_gone")
         scheme = self._schemes[foreign.domain]
         serial = self._serial_of(entry)

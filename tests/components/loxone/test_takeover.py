@@ -515,3 +515,31 @@ async def _take_over_from_loaded(
     assert hallway is not None
     assert contact_device.area_id == hallway.id
     await hass.config_entries.async_unload(entry.entry_id)
+
+
+async def test_an_entry_that_is_not_loaded_is_taken_over_and_loads_later(
+    hass: HomeAssistant, miniserver: MiniserverSimulator
+) -> None:
+    foreign = await add_pyloxone(hass, miniserver.port)
+    entry = await add_hubrelay(hass, miniserver, take_over=False)
+    issue = ir.async_get(hass).async_get_issue(DOMAIN, f"{TAKEOVER_ISSUE}_{entry.entry_id}")
+    assert issue is not None
+    # The hub was unreachable at start: the entry waits, none of its entities is loaded.
+    await hass.config_entries.async_unload(entry.entry_id)
+    assert await async_setup_component(hass, "repairs", {})
+    manager = hass.data["repairs"]["flow_manager"]
+    result = await manager.async_init(DOMAIN, data={"issue_id": issue.issue_id})
+    result = await manager.async_configure(result["flow_id"], {})
+    assert result["step_id"] == "summary"
+    assert entry.state is ConfigEntryState.NOT_LOADED
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    assert_taken_over(hass, entry, foreign)
+
+    # A disabled HubRelay entry is not a target.
+    await hass.config_entries.async_set_disabled_by(entry.entry_id, ConfigEntryDisabler.USER)
+    await hass.config_entries.async_set_disabled_by(foreign.entry_id, None)
+    flow = await async_create_fix_flow(hass, issue.issue_id, dict(issue.data or {}))
+    flow.hass = hass
+    result = await flow.async_step_init()
+    assert result["reason"] == "takeover_gone"
