@@ -18,6 +18,9 @@ domain (alxzndr/PyLoxone 0.10.x):
 
 HubRelay's own unique ids are ``<serial>_<uuid>[_<key>]`` (`loxone/entity.py`): a PyLoxone
 entity becomes the HubRelay entity of the same control without a key, on the same platform.
+JoDehli/PyLoxone's unload (0.9.x) deletes the registry entries of its entities that have no
+state, which after an unload is all of them; `hub/takeover.py` keeps what the user had from
+before the unload for that case.
 """
 
 from __future__ import annotations
