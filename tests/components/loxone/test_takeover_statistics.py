@@ -111,6 +111,7 @@ async def test_statistics_follow_the_entity_id_and_convert_the_unit(
     hourly = await recorder_mock.async_add_executor_job(
         statistics_during_period, hass, start, None, {ENTITY_ID}, "hour", {"energy": "Wh"}, {"sum"}
     )
-    # The history from before the take-over is still there under the same statistic id.
-    assert [row["sum"] for row in hourly[ENTITY_ID]] == [0.0, 1000.0, 2000.0]
+    # The history from before the take-over is still there under the same statistic id (a
+    # compile in the last five minutes of an hour adds that hour after it).
+    assert [row["sum"] for row in hourly[ENTITY_ID]][:3] == [0.0, 1000.0, 2000.0]
     await hass.config_entries.async_unload(result["result"].entry_id)
