@@ -12,6 +12,7 @@ from homeassistant.helpers.typing import ConfigType
 
 from .const import DOMAIN
 from .data import HubRelayConfigEntry, system_of
+from .hub.takeover import clear_takeover_issues
 from .services import async_setup_services
 
 CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
@@ -36,4 +37,5 @@ async def async_unload_entry(hass: HomeAssistant, entry: HubRelayConfigEntry) ->
 
 async def async_remove_entry(hass: HomeAssistant, entry: HubRelayConfigEntry) -> None:
     """Clean up what the entry kept outside itself (a Miniserver token, a cached structure)."""
+    clear_takeover_issues(hass, entry)
     await system_of(entry).async_remove_entry(hass, entry)

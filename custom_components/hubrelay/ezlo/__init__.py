@@ -7,6 +7,7 @@ from homeassistant.core import HomeAssistant
 from ..const import SYSTEM_EZLO
 from ..hub.coordinator import HubRelayConfigEntry
 from ..hub.system import HubSystem, platform_setups
+from ..hub.takeover import async_check_takeover
 from ..hub.triggers import device_triggers
 from . import (
     binary_sensor,
@@ -24,6 +25,7 @@ from . import (
 from .coordinator import EzloCoordinator
 from .diagnostics import ezlo_diagnostics
 from .flow import EzloOptionsFlow
+from .takeover import EZLO_TAKEOVER
 
 PLATFORMS = platform_setups(
     binary_sensor, climate, cover, event, light, lock, scene, select, sensor, switch, weather
@@ -32,7 +34,9 @@ PLATFORMS = platform_setups(
 
 async def async_setup_entry(hass: HomeAssistant, entry: HubRelayConfigEntry) -> None:
     """Connect to the hub, register it as a device and set up its entities."""
-    await EzloCoordinator(hass, entry).async_start(PLATFORMS)
+    coordinator = EzloCoordinator(hass, entry)
+    await coordinator.async_start(PLATFORMS)
+    async_check_takeover(hass, entry, coordinator.serial, SYSTEM_EZLO, EZLO_TAKEOVER.schemes)
 
 
 EZLO = HubSystem(
@@ -45,4 +49,5 @@ EZLO = HubSystem(
     reauth_step="ezlo_reauth",
     reconfigure_step="ezlo_reconfigure",
     device_triggers=device_triggers,
+    takeover=EZLO_TAKEOVER,
 )

@@ -45,11 +45,13 @@ from ..hub.account_flow import PASSWORD_REQUIRED, MmsAccountFlow, UnitKind
 from ..hub.forms import PASSWORD_SELECTOR, echo, error_key, host_errors, missing_text
 from ..hub.mms import mms_client
 from ..hub.options_flow import DeviceOptionsFlow, device_choices
+from ..hub.takeover import TakeoverFlow
 from ..protocols.ezlo import EzloAuthError, EzloError, HubInfo, LocalHubTransport
 from ..protocols.ezlo.mms_credentials import MmsCredentials
 from ..protocols.mms import MmsAuthError, MmsClient, MmsError
 from .coordinator import EzloCoordinator, async_is_same_hub, hub_session, hub_transport
 from .repairs import report_unproven_move
+from .takeover import EZLO_TAKEOVER
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -129,7 +131,7 @@ async def _verify(
     return info, data
 
 
-class EzloFlow(MmsAccountFlow):
+class EzloFlow(MmsAccountFlow, TakeoverFlow):
     """The Ezlo steps; the integration's flow class mixes them in."""
 
     _ezlo_serial: str
@@ -217,7 +219,9 @@ class EzloFlow(MmsAccountFlow):
         except Exception as err:  # noqa: BLE001 - every failure becomes a form error
             errors["base"] = error_key(err, EZLO_HUBS.errors, EZLO_HUBS.doing)
             return None
-        return self.async_create_entry(title=self._mms_units[serial].name, data=data)
+        return await self.async_create_hub_entry(
+            self._mms_units[serial].name, data, serial, EZLO_TAKEOVER.schemes
+        )
 
     async def async_step_ezlo_reauth(
         self, user_input: dict[str, Any] | None = None

@@ -22,6 +22,7 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .coordinator import HubCoordinator, HubRelayConfigEntry
+from .takeover import TakeoverSupport
 
 #: Sets one platform up for a loaded entry of the system.
 type PlatformSetup[CoordinatorT] = Callable[
@@ -66,6 +67,8 @@ class HubSystem[CoordinatorT: HubCoordinator]:
     setup_services: Callable[[HomeAssistant], None] | None = None
     #: The fix flow of a fixable repair issue the system raised (its issue data names the system).
     repair_flow: Callable[[str, Mapping[str, Any]], RepairsFlow] | None = None
+    #: The integrations this system can take a hub's entities over from.
+    takeover: TakeoverSupport | None = None
 
     def coordinator_of(self, entry: HubRelayConfigEntry) -> CoordinatorT:
         """Return the loaded entry's coordinator, typed as this system's."""

@@ -13,6 +13,7 @@ from homeassistant.helpers.storage import Store
 from ..const import CONF_CLIENT_UUID, CONF_TOKEN, DOMAIN, SYSTEM_LOXONE
 from ..hub.coordinator import HubRelayConfigEntry
 from ..hub.system import HubSystem, platform_setups
+from ..hub.takeover import async_check_takeover
 from ..hub.triggers import device_triggers
 from ..protocols.loxone import LoxoneError, MiniserverClient, Token
 from . import (
@@ -44,6 +45,7 @@ from .entity import control_device_id
 from .flow import LoxoneOptionsFlow
 from .repairs import clear_issues, repair_flow
 from .services import async_setup_services
+from .takeover import LOXONE_TAKEOVER
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -94,6 +96,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: HubRelayConfigEntry) -> 
     coordinator.remove_stale_devices(
         control_device_id(coordinator, control) for control in structure.controls.values()
     )
+    async_check_takeover(hass, entry, coordinator.serial, SYSTEM_LOXONE, LOXONE_TAKEOVER.schemes)
 
 
 async def async_remove_entry(hass: HomeAssistant, entry: HubRelayConfigEntry) -> None:
@@ -137,4 +140,5 @@ LOXONE = HubSystem(
     setup_services=async_setup_services,
     repair_flow=repair_flow,
     device_triggers=device_triggers,
+    takeover=LOXONE_TAKEOVER,
 )

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from types import MappingProxyType
 from typing import Any
 
-from homeassistant.config_entries import ConfigFlow, ConfigFlowResult, OptionsFlowWithReload
+from homeassistant.config_entries import ConfigFlowResult, OptionsFlowWithReload
 from homeassistant.const import CONF_HOST, CONF_PASSWORD, CONF_PORT, CONF_USERNAME
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
@@ -38,6 +38,7 @@ from ..const import (
     SYSTEM_LOXONE,
 )
 from ..hub.forms import PASSWORD_SELECTOR, ErrorKeys, echo, error_key, host_errors, missing_text
+from ..hub.takeover import TakeoverFlow
 from ..protocols.loxone import (
     LoxoneAuthenticationError,
     LoxoneBlockedError,
@@ -53,6 +54,7 @@ from ..protocols.loxone import (
 from ..protocols.loxone.messages import normalize_serial
 from . import coordinator as coordinator_loxone, discovery
 from .repairs import report_unproven_move
+from .takeover import LOXONE_TAKEOVER
 
 PORT_SELECTOR = NumberSelector(
     NumberSelectorConfig(min=1, max=65535, step=1, mode=NumberSelectorMode.BOX)
@@ -165,7 +167,7 @@ def _movable(data: Mapping[str, Any], host: str) -> bool:
     return is_ip_address(current.strip("[]")) and current != host
 
 
-class LoxoneFlow(ConfigFlow):
+class LoxoneFlow(TakeoverFlow):
     """The Loxone steps; the integration's flow class mixes them in."""
 
     #: The Miniserver found on the network: its address, pre-filled in the sign-in form.
@@ -261,9 +263,9 @@ class LoxoneFlow(ConfigFlow):
             else:
                 await self.async_set_unique_id(format_mac(identity.serial))
                 self._abort_if_unique_id_configured()
-                return self.async_create_entry(
-                    title=identity.name or f"Miniserver {identity.serial}",
-                    data={
+                return await self.async_create_hub_entry(
+                    identity.name or f"Miniserver {identity.serial}",
+                    {
                         CONF_SYSTEM: SYSTEM_LOXONE,
                         **connection,
                         CONF_USERNAME: username,
@@ -272,6 +274,8 @@ class LoxoneFlow(ConfigFlow):
                         CONF_TOKEN: identity.token.as_dict(),
                         CONF_PUBLIC_KEY: identity.public_key,
                     },
+                    identity.serial,
+                    LOXONE_TAKEOVER.schemes,
                 )
         return self.async_show_form(
             step_id="loxone",

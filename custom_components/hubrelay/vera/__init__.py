@@ -9,6 +9,7 @@ from homeassistant.helpers import entity_registry as er
 from ..const import SYSTEM_VERA
 from ..hub.coordinator import HubRelayConfigEntry
 from ..hub.system import HubSystem, platform_setups
+from ..hub.takeover import async_check_takeover
 from ..hub.triggers import device_triggers
 from ..protocols.vera import VeraDimmer, VeraSwitch
 from . import binary_sensor, climate, cover, event, light, lock, scene, sensor, switch
@@ -16,6 +17,7 @@ from .coordinator import VeraCoordinator
 from .diagnostics import vera_diagnostics
 from .flow import VeraOptionsFlow
 from .repairs import async_remove_entry
+from .takeover import VERA_TAKEOVER
 
 PLATFORMS = platform_setups(
     binary_sensor, climate, cover, event, light, lock, scene, sensor, switch
@@ -27,6 +29,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: HubRelayConfigEntry) -> 
     coordinator = VeraCoordinator(hass, entry)
     await coordinator.async_start(PLATFORMS)
     _remove_replaced_switches(hass, coordinator)
+    async_check_takeover(hass, entry, coordinator.serial, SYSTEM_VERA, VERA_TAKEOVER.schemes)
 
 
 def _remove_replaced_switches(hass: HomeAssistant, coordinator: VeraCoordinator) -> None:
@@ -56,4 +59,5 @@ VERA = HubSystem(
     reconfigure_step="vera_reconfigure",
     device_triggers=device_triggers,
     async_remove_entry=async_remove_entry,
+    takeover=VERA_TAKEOVER,
 )

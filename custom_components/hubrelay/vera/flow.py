@@ -38,6 +38,7 @@ from ..const import (
 from ..hub.account_flow import MmsAccountFlow, UnitKind
 from ..hub.forms import echo, error_key, missing_text
 from ..hub.options_flow import DeviceOptionsFlow, device_choices
+from ..hub.takeover import TakeoverFlow
 from ..protocols.mms import MmsAuthError, MmsError, StoredIdentity
 from ..protocols.vera import (
     VeraAuthError,
@@ -52,6 +53,7 @@ from ..protocols.vera import (
 from . import discovery
 from .coordinator import VeraCoordinator, vera_session
 from .repairs import clear_issues, report_unproven_move
+from .takeover import VERA_TAKEOVER
 
 URL_SCHEMA = probatio.Schema({probatio.Required(CONF_URL): str})
 #: An empty address asks for one instead of saying "this is not a Vera address".
@@ -93,7 +95,7 @@ def _local_data(url: str) -> dict[str, Any]:
     return {CONF_SYSTEM: SYSTEM_VERA, CONF_CONNECTION: CONNECTION_LOCAL, CONF_URL: url.strip()}
 
 
-class VeraFlow(MmsAccountFlow):
+class VeraFlow(MmsAccountFlow, TakeoverFlow):
     """The Vera steps; the integration's flow class mixes them in."""
 
     #: The unit found on the network: the entry data its confirmation creates.
@@ -153,8 +155,9 @@ class VeraFlow(MmsAccountFlow):
         """Confirm adding the unit found on the network at the address it answered on."""
         found = dict(self._vera_found)
         if user_input is not None:
-            return self.async_create_entry(
-                title=VERA_UNITS.default_name.format(serial=found[CONF_SERIAL]), data=found
+            serial = str(found[CONF_SERIAL])
+            return await self.async_create_hub_entry(
+                VERA_UNITS.default_name.format(serial=serial), found, serial, VERA_TAKEOVER.schemes
             )
         self._set_confirm_only()
         return self.async_show_form(
@@ -175,8 +178,8 @@ class VeraFlow(MmsAccountFlow):
             serial, data = found
             await self.async_set_unique_id(serial)
             self._abort_if_unique_id_configured()
-            return self.async_create_entry(
-                title=VERA_UNITS.default_name.format(serial=serial), data=data
+            return await self.async_create_hub_entry(
+                VERA_UNITS.default_name.format(serial=serial), data, serial, VERA_TAKEOVER.schemes
             )
         return self.async_show_form(
             step_id="vera_local",
@@ -232,7 +235,9 @@ class VeraFlow(MmsAccountFlow):
             except Exception as err:  # noqa: BLE001 - every failure becomes a form error
                 errors["base"] = error_key(err, VERA_UNITS.errors, VERA_UNITS.doing)
             else:
-                return self.async_create_entry(title=self._mms_units[serial].name, data=data)
+                return await self.async_create_hub_entry(
+                    self._mms_units[serial].name, data, serial, VERA_TAKEOVER.schemes
+                )
         return self._show_unit_form("vera_unit", CONF_UNIT, user_input or {}, errors)
 
     async def async_step_vera_reauth(
