@@ -10,7 +10,8 @@ knows only the older names and has no `_attr_native_*` shorthands.
 provides the native name is used as it is by 2026.11 (nothing is migrated or reported), 2026.10
 reads the older name, and the values have one source. Subclasses set `_temperature_unit`,
 `_current_temperature`, `_target_temperature`, `_target_temperature_low` and
-`_target_temperature_high`, never the `_attr_` forms.
+`_target_temperature_high`, never the `_attr_` forms. Once the oldest supported version has the
+native names, the older ones go (2026.11 declares them `Final`, so mypy would reject them here).
 """
 
 from __future__ import annotations
