@@ -144,12 +144,17 @@ def demo_endpoints(hubs: SimulatedHubs) -> dict[str, Any]:
     }
 
 
-def prepare_config(config_dir: Path, port: int, endpoints: dict[str, Any]) -> None:
+def prepare_config(
+    config_dir: Path,
+    port: int,
+    endpoints: dict[str, Any],
+    configuration: str = CONFIGURATION_YAML,
+) -> None:
     """A fresh configuration folder: configuration.yaml, HubRelay and the demo endpoints."""
     if config_dir.exists():
         shutil.rmtree(config_dir)
     (config_dir / "custom_components").mkdir(parents=True)
-    (config_dir / "configuration.yaml").write_text(CONFIGURATION_YAML)
+    (config_dir / "configuration.yaml").write_text(configuration)
     (config_dir / "hubrelay_demo.json").write_text(json.dumps(endpoints))
     (config_dir / "custom_components" / "hubrelay_demo").symlink_to(
         DEMO_ENDPOINTS, target_is_directory=True
@@ -196,16 +201,23 @@ class HomeAssistantProcess:
         *,
         timings: dict[str, Any] | None = None,
         trace_memory: bool = False,
+        configuration: str = CONFIGURATION_YAML,
+        environment: dict[str, str] | None = None,
     ) -> None:
         """Prepare to run Home Assistant from `config_dir` on `port`, pointed at `hubs`.
 
         `timings` (see tests/demo/hubrelay_demo) shortens HubRelay's reconnect delays;
-        `trace_memory` starts Python's tracemalloc in Home Assistant (for the soak's leak check).
+        `trace_memory` starts Python's tracemalloc in Home Assistant (for the soak's leak check);
+        `configuration` replaces the demo's configuration.yaml; `environment` adds variables.
         """
         self.config_dir = config_dir
         self.hubs = hubs
         self.timings = timings
         self.trace_memory = trace_memory
+        self.configuration = configuration
+        self.environment = dict(environment or {})
+        if trace_memory:
+            self.environment["PYTHONTRACEMALLOC"] = "1"
         self.port = port
         self.base_url = f"http://127.0.0.1:{port}"
         self.output = config_dir / "hass-output.log"
@@ -221,7 +233,7 @@ class HomeAssistantProcess:
             endpoints = demo_endpoints(self.hubs)
             if self.timings is not None:
                 endpoints["timings"] = self.timings
-            prepare_config(self.config_dir, self.port, endpoints)
+            prepare_config(self.config_dir, self.port, endpoints, self.configuration)
         hass = Path(sys.executable).with_name("hass")
         with self.output.open("wb" if fresh else "ab") as output:
             # Its own session: Ctrl-C reaches the demo, which then stops Home Assistant in order.
@@ -234,7 +246,7 @@ class HomeAssistantProcess:
                 stdout=output,
                 stderr=asyncio.subprocess.STDOUT,
                 start_new_session=True,
-                env={**os.environ, "PYTHONTRACEMALLOC": "1"} if self.trace_memory else None,
+                env={**os.environ, **self.environment} if self.environment else None,
             )
         deadline = time.monotonic() + startup_seconds
         async with aiohttp.ClientSession() as session:
@@ -307,8 +319,8 @@ class HomeAssistantApi:
                 raise DemoError(f"{method} {path}: {response.status} {await response.text()}")
             return await response.json()
 
-    async def onboard(self, username: str, password: str) -> str:
-        """Create the owner, sign in and finish every onboarding step; return an access token."""
+    async def create_owner(self, username: str, password: str) -> str:
+        """Onboarding's first step: create the owner and sign in; return an access token."""
         created = await self._request(
             "POST",
             "/api/onboarding/users",
@@ -330,6 +342,11 @@ class HomeAssistantApi:
             },
         )
         self.token = tokens["access_token"]
+        return self.token
+
+    async def onboard(self, username: str, password: str) -> str:
+        """Create the owner, sign in and finish every onboarding step; return an access token."""
+        await self.create_owner(username, password)
         await self._request("POST", "/api/onboarding/core_config")
         await self._request("POST", "/api/onboarding/analytics")
         await self._request(
@@ -338,6 +355,12 @@ class HomeAssistantApi:
             json={"client_id": self.client_id, "redirect_uri": f"{self.base_url}/?auth_callback=1"},
         )
         return self.token
+
+    async def config_entries(self) -> list[dict[str, Any]]:
+        """Every config entry (domain, title, state...), as the integrations page lists them."""
+        path = "/api/config/config_entries/entry"
+        entries: list[dict[str, Any]] = await self._request("GET", path)
+        return entries
 
     async def remove_onboarding_extras(self, settle_seconds: float = 10.0) -> None:
         """Remove the entries onboarding adds by itself; they need the internet or are clutter."""
@@ -375,13 +398,15 @@ class HomeAssistantApi:
         """Close a flow without finishing it."""
         await self._request("DELETE", f"/api/config/config_entries/flow/{flow_id}")
 
-    async def add_miniserver(self, miniserver: MiniserverSimulator) -> dict[str, Any]:
+    async def add_miniserver(
+        self, miniserver: MiniserverSimulator, password: str = MINISERVER_PASSWORD
+    ) -> dict[str, Any]:
         """HubRelay -> Loxone Miniserver -> the form filled for the simulator."""
         menu = await self.start_flow()
         form = await self.flow_step(menu["flow_id"], {"next_step_id": "loxone"})
         if form.get("type") != "form":
             raise DemoError(f"unexpected Loxone step: {form}")
-        result = await self.flow_step(form["flow_id"], miniserver_form(miniserver))
+        result = await self.flow_step(form["flow_id"], miniserver_form(miniserver, password))
         if result.get("type") != "create_entry":
             raise DemoError(f"the Loxone flow did not create an entry: {result}")
         return result
@@ -417,7 +442,9 @@ class HomeAssistantApi:
         return result
 
 
-def miniserver_form(miniserver: MiniserverSimulator) -> dict[str, Any]:
+def miniserver_form(
+    miniserver: MiniserverSimulator, password: str = MINISERVER_PASSWORD
+) -> dict[str, Any]:
     """What a user types into the Loxone Miniserver form for the simulator."""
     return {
         "host": "127.0.0.1",
@@ -425,5 +452,5 @@ def miniserver_form(miniserver: MiniserverSimulator) -> dict[str, Any]:
         "use_tls": False,
         "verify_tls": True,
         "username": MINISERVER_USERNAME,
-        "password": MINISERVER_PASSWORD,
+        "password": password,
     }

@@ -14,7 +14,6 @@ from homeassistant.components.climate import (
     ATTR_HVAC_MODE,
     ATTR_TARGET_TEMP_HIGH,
     ATTR_TARGET_TEMP_LOW,
-    ClimateEntity,
     ClimateEntityFeature,
     HVACAction,
     HVACMode,
@@ -22,6 +21,7 @@ from homeassistant.components.climate import (
 from homeassistant.const import ATTR_TEMPERATURE, PRECISION_TENTHS, UnitOfTemperature
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
+from ..hub.climate import HubClimateEntity
 from ..protocols.ezlo import Device
 from .coordinator import EzloCoordinator
 from .entity import EzloEntity
@@ -58,7 +58,7 @@ HEAT, COOL, SINGLE = (
 )
 
 
-class EzloThermostat(EzloEntity, ClimateEntity):
+class EzloThermostat(EzloEntity, HubClimateEntity):
     """An Ezlo thermostat device."""
 
     _attr_name = None
@@ -87,7 +87,7 @@ class EzloThermostat(EzloEntity, ClimateEntity):
         self._attr_supported_features = features
         setpoint = items.get(HEAT) or items.get(COOL) or items.get(SINGLE)
         fahrenheit = setpoint is not None and setpoint.scale == "fahrenheit"
-        self._attr_temperature_unit = (
+        self._temperature_unit = (
             UnitOfTemperature.FAHRENHEIT if fahrenheit else UnitOfTemperature.CELSIUS
         )
         if setpoint is not None:
@@ -102,12 +102,12 @@ class EzloThermostat(EzloEntity, ClimateEntity):
             self._attr_hvac_mode = HVAC_MODES.get(mode) if isinstance(mode, str) else None
         state = self.value("thermostat_operating_state")
         self._attr_hvac_action = HVAC_ACTIONS.get(state) if isinstance(state, str) else None
-        self._attr_current_temperature = self.number("temp")
+        self._current_temperature = self.number("temp")
         fan = self.value("thermostat_fan_mode")
         self._attr_fan_mode = fan if isinstance(fan, str) else None
-        self._attr_target_temperature_low = self.number(HEAT)
-        self._attr_target_temperature_high = self.number(COOL)
-        self._attr_target_temperature = self.number(self._setpoint_item())
+        self._target_temperature_low = self.number(HEAT)
+        self._target_temperature_high = self.number(COOL)
+        self._target_temperature = self.number(self._setpoint_item())
 
     def _setpoint_item(self) -> str:
         """Name the setpoint that the single target temperature means in the current mode."""

@@ -4,8 +4,8 @@ Neither controller publishes whether it is heating right now (only its mode and 
 no `hvac_action` is shown rather than a guess. The target temperature is the controller's
 `tempTarget` and is never left empty while the Miniserver reports it (PyLoxone showed null).
 
-Home Assistant 2026.10 has no `native_*` climate temperatures yet; the plain `_attr_*` names are
-the current API of this version.
+The temperatures go through `HubClimateEntity` (hub/climate.py), which answers under the names
+of Home Assistant 2026.10 and the `native_*` names of 2026.11 and later.
 """
 
 from __future__ import annotations
@@ -17,13 +17,13 @@ from homeassistant.components.climate import (
     ATTR_HVAC_MODE,
     PRESET_COMFORT,
     PRESET_ECO,
-    ClimateEntity,
     ClimateEntityFeature,
     HVACMode,
 )
 from homeassistant.const import ATTR_TEMPERATURE, PRECISION_TENTHS, UnitOfTemperature
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
+from ..hub.climate import HubClimateEntity
 from ..protocols.loxone import Control
 from .climate_wellness import LoxonePool, LoxoneSauna
 from .coordinator import LoxoneCoordinator
@@ -84,7 +84,7 @@ def _index(value: float | None) -> int | None:
     return None if value is None else int(value)
 
 
-class _LoxoneThermostat(LoxoneEntity, ClimateEntity):
+class _LoxoneThermostat(LoxoneEntity, HubClimateEntity):
     """What both room controllers share: names, units and the current/target temperatures."""
 
     _attr_name = None
@@ -94,11 +94,11 @@ class _LoxoneThermostat(LoxoneEntity, ClimateEntity):
     def __init__(self, coordinator: LoxoneCoordinator, control: Control) -> None:
         """Take the temperature unit from the control's format."""
         super().__init__(coordinator, control)
-        self._attr_temperature_unit = _unit(control)
+        self._temperature_unit = _unit(control)
 
     def _update_from_values(self) -> None:
-        self._attr_current_temperature = self.number("tempActual")
-        self._attr_target_temperature = self.number("tempTarget")
+        self._current_temperature = self.number("tempActual")
+        self._target_temperature = self.number("tempTarget")
 
 
 class LoxoneRoomControllerV2(_LoxoneThermostat):
@@ -234,7 +234,7 @@ _AC_MODES: dict[int, HVACMode] = {
 }
 
 
-class LoxoneAcControl(LoxoneEntity, ClimateEntity):
+class LoxoneAcControl(LoxoneEntity, HubClimateEntity):
     """An AC Control (air conditioner): power, mode, target, fan speed and airflow direction.
 
     Fan speeds and airflow directions are the names configured in Loxone Config (the `fanspeeds`
@@ -268,7 +268,7 @@ class LoxoneAcControl(LoxoneEntity, ClimateEntity):
     def __init__(self, coordinator: LoxoneCoordinator, control: Control) -> None:
         """Offer the modes the block uses (`details.modes`), or all five."""
         super().__init__(coordinator, control)
-        self._attr_temperature_unit = _unit(control)
+        self._temperature_unit = _unit(control)
         used = {
             int(mode["id"] if isinstance(mode, dict) else mode)
             for mode in control.details.get("modes") or []
@@ -283,8 +283,8 @@ class LoxoneAcControl(LoxoneEntity, ClimateEntity):
         self._attr_swing_modes = []
 
     def _update_from_values(self) -> None:
-        self._attr_current_temperature = self.number("temperature")
-        self._attr_target_temperature = self.number("targetTemperature")
+        self._current_temperature = self.number("temperature")
+        self._target_temperature = self.number("targetTemperature")
         for attr, name in (("_attr_min_temp", "minTemp"), ("_attr_max_temp", "maxTemp")):
             if (value := self.number(name)) is not None:
                 setattr(self, attr, value)

@@ -11,13 +11,13 @@ from typing import Any
 
 from homeassistant.components.climate import (
     ATTR_HVAC_MODE,
-    ClimateEntity,
     ClimateEntityFeature,
     HVACAction,
     HVACMode,
 )
 from homeassistant.const import ATTR_TEMPERATURE, PRECISION_TENTHS, UnitOfTemperature
 
+from ..hub.climate import HubClimateEntity
 from ..protocols.loxone import Control
 from .coordinator import LoxoneCoordinator
 from .entity import LoxoneEntity
@@ -49,17 +49,17 @@ _POOL_COMMANDS: dict[HVACMode, int] = {
 }
 
 
-class _Wellness(LoxoneEntity, ClimateEntity):
+class _Wellness(LoxoneEntity, HubClimateEntity):
     """Celsius, tenths, the temperature in `tempActual` and the target in `tempTarget`."""
 
     _attr_name = None
     _attr_precision = PRECISION_TENTHS
-    _attr_temperature_unit = UnitOfTemperature.CELSIUS
+    _temperature_unit = UnitOfTemperature.CELSIUS
     _attr_target_temperature_step = 0.5
 
     def _update_from_values(self) -> None:
-        self._attr_current_temperature = self.number("tempActual")
-        self._attr_target_temperature = self.number("tempTarget")
+        self._current_temperature = self.number("tempActual")
+        self._target_temperature = self.number("tempTarget")
 
 
 class LoxoneSauna(_Wellness):

@@ -13,20 +13,20 @@ from homeassistant.components.climate import (
     ATTR_HVAC_MODE,
     ATTR_TARGET_TEMP_HIGH,
     ATTR_TARGET_TEMP_LOW,
-    ClimateEntity,
     ClimateEntityFeature,
     HVACMode,
 )
 from homeassistant.const import ATTR_TEMPERATURE, UnitOfTemperature
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
+from ..hub.climate import HubClimateEntity
 from ..protocols.vera import SetpointTarget, VeraDevice, VeraThermostat
 from .coordinator import VeraCoordinator
 from .entity import VeraEntity
 from .mapping import FAN_MODES, HVAC_ACTIONS, HVAC_MODES, VERA_FAN_MODES, VERA_HVAC_MODES
 
 
-class VeraClimate(VeraEntity[VeraThermostat], ClimateEntity):
+class VeraClimate(VeraEntity[VeraThermostat], HubClimateEntity):
     """A luup HVAC device."""
 
     _attr_name = None
@@ -38,7 +38,7 @@ class VeraClimate(VeraEntity[VeraThermostat], ClimateEntity):
         """Offer a range when the device has separate heat and cool setpoints."""
         super().__init__(coordinator, device, None)
         fahrenheit = coordinator.temperature_unit == "F"
-        self._attr_temperature_unit = (
+        self._temperature_unit = (
             UnitOfTemperature.FAHRENHEIT if fahrenheit else UnitOfTemperature.CELSIUS
         )
         self._two_setpoints = device.heat_setpoint is not None and device.cool_setpoint is not None
@@ -58,15 +58,15 @@ class VeraClimate(VeraEntity[VeraThermostat], ClimateEntity):
         self._attr_hvac_mode = mode
         self._attr_hvac_action = HVAC_ACTIONS.get(device.hvac_state or "")
         self._attr_fan_mode = FAN_MODES.get(device.fan_mode or "")
-        self._attr_current_temperature = device.current_temperature
+        self._current_temperature = device.current_temperature
         if mode is HVACMode.HEAT_COOL and self._two_setpoints:
-            self._attr_target_temperature = None
-            self._attr_target_temperature_low = device.heat_setpoint
-            self._attr_target_temperature_high = device.cool_setpoint
+            self._target_temperature = None
+            self._target_temperature_low = device.heat_setpoint
+            self._target_temperature_high = device.cool_setpoint
         else:
-            self._attr_target_temperature = device.target_setpoint
-            self._attr_target_temperature_low = None
-            self._attr_target_temperature_high = None
+            self._target_temperature = device.target_setpoint
+            self._target_temperature_low = None
+            self._target_temperature_high = None
 
     async def async_set_hvac_mode(self, hvac_mode: HVACMode) -> None:
         """Switch the thermostat's mode."""
