@@ -101,7 +101,8 @@ def decode_text_table(payload: bytes) -> DecodedTable[TextState]:
     """Decode a text table: UUID, icon UUID, length, UTF-8 text padded to 4 bytes.
 
     The loop is kept to the bare per-event work (one unpack, one slice and decode, one tuple):
-    it runs once per text state at connect time.
+    it runs once per text state at connect time. A table ending inside an event head makes the
+    unpack raise, which is cheaper than checking the room left before every event.
     """
     events: list[tuple[bytes, TextState]] = []
     append = events.append
@@ -109,18 +110,20 @@ def decode_text_table(payload: bytes) -> DecodedTable[TextState]:
     head = _TEXT_HEAD.size
     size = len(payload)
     offset = 0
-    while offset < size:
-        if size - offset < head:
-            return DecodedTable(events, f"text table ends inside an event at byte {offset}")
-        uuid, icon, length = unpack_head(payload, offset)
-        start = offset + head
-        end = start + length
-        if end > size:
-            return DecodedTable(
-                events, f"text event at byte {offset} declares {length} bytes; the table is short"
-            )
-        append((uuid, _new_tuple(TextState, (payload[start:end].decode("utf-8", "replace"), icon))))
-        offset = (end + 3) & -4  # events start 4-aligned and the head is 36 bytes: pad to 4
+    try:
+        while offset < size:
+            uuid, icon, length = unpack_head(payload, offset)
+            end = offset + head + length
+            if end > size:
+                return DecodedTable(
+                    events,
+                    f"text event at byte {offset} declares {length} bytes; the table is short",
+                )
+            text = payload[end - length : end].decode("utf-8", "replace")
+            append((uuid, _new_tuple(TextState, (text, icon))))
+            offset = (end + 3) & -4  # events start 4-aligned and the head is 36 bytes: pad to 4
+    except struct.error:
+        return DecodedTable(events, f"text table ends inside an event at byte {offset}")
     return DecodedTable(events, None)
 
 
