@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import copy
 import logging
+import sys
 import uuid
 
 import pytest
@@ -165,3 +166,17 @@ async def test_a_text_table_goes_into_the_cache_and_to_subscribers(
     assert isinstance(state, TextState)
     assert state.text == "Anwesend"
     assert client.get_state(STRANGER) is None
+
+
+async def test_a_flood_of_unnamed_states_leaves_no_slack_in_the_cache(
+    ms: MiniserverSimulator, make_client: ClientFactory
+) -> None:
+    client = await make_client()
+    ms.send_value_table([(KNOWN, 1.0)])
+    await wait_until(lambda: client.get_state(KNOWN) == 1.0)
+    before = len(client.states), sys.getsizeof(client._states)
+    strangers = [(f"{n:08x}-0000-0002-0000000000000000", float(n)) for n in range(20_000)]
+    ms.send_value_table([*strangers, (KNOWN, 2.0)])
+    await wait_until(lambda: client.get_state(KNOWN) == 2.0)
+    assert len(client.states) == before[0]
+    assert sys.getsizeof(client._states) <= 2 * before[1]

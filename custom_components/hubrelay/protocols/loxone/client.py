@@ -321,6 +321,10 @@ class MiniserverClient:
             if unknown:
                 for uuid in unknown:
                     states.pop(uuid, None)
+                if len(unknown) > len(states):
+                    # Deleting never shrinks a dict: copy it, so that a table full of states
+                    # nobody may cache leaves no slack behind.
+                    self._states = dict(states)
                 self._ignored(len(unknown))
         if not subscribers:
             return
