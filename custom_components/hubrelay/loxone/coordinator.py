@@ -188,7 +188,8 @@ class LoxoneCoordinator(HubCoordinator):
         cached: LoxoneStructure | None = None
         if (raw := await store.async_load()) is not None:
             try:
-                cached = LoxoneStructure.from_json(raw)
+                # Off the event loop: reading a structure of thousands of controls takes a while.
+                cached = await hass.async_add_executor_job(LoxoneStructure.from_json, raw)
             except LoxoneError:
                 _LOGGER.debug("Ignoring an unreadable cached structure file")
         try:

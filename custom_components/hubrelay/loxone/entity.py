@@ -43,6 +43,13 @@ class LoxoneSessionEntity(Entity):
 
     _attr_has_entity_name = True
     _attr_should_poll = False
+    #: Whether the class overrides `_value_changed` (saves a call per event when it does not).
+    _reacts_to_changes = False
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        """Note whether the subclass reacts to changed values."""
+        super().__init_subclass__(**kwargs)
+        cls._reacts_to_changes = cls._value_changed is not LoxoneSessionEntity._value_changed
 
     def __init__(self, coordinator: LoxoneCoordinator) -> None:
         """Keep the session owner; values arrive in `async_added_to_hass`."""
@@ -66,12 +73,14 @@ class LoxoneSessionEntity(Entity):
 
     @callback
     def _state_event(self, name: str, _uuid: bytes, value: StateValue) -> None:
-        if self._values.get(name) == value:
+        values = self._values
+        if values.get(name) == value:
             return
-        self._values[name] = value
+        values[name] = value
         self._update_from_values()
         self.async_write_ha_state()
-        self._value_changed(name)
+        if self._reacts_to_changes:
+            self._value_changed(name)
 
     @callback
     def _availability_changed(self, available: bool) -> None:

@@ -48,4 +48,6 @@ class LoxoneValueSensor(LoxoneEntity, SensorEntity):
             self._attr_translation_placeholders = placeholders or {}
 
     def _update_from_values(self) -> None:
-        self._attr_native_value = self.number(self.state_names[0])
+        # `number()` inlined: this runs for every event of every value sensor.
+        value = self._values.get(self.state_names[0])
+        self._attr_native_value = value if isinstance(value, float) else None

@@ -10,13 +10,14 @@ jitter, refreshing every state afterwards.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 import contextlib
 from datetime import UTC, datetime
 from enum import StrEnum
 import json
 import logging
 import random
+import struct
 from types import MappingProxyType
 from typing import Any
 from urllib.parse import quote
@@ -42,6 +43,7 @@ from .errors import (
     LoxoneVisuPasswordError,
 )
 from .events import (
+    VALUE_EVENT_SIZE,
     DecodedTable,
     StateValue,
     decode_daytimer_table,
@@ -73,6 +75,22 @@ CODE_WRONG_VISU_PASSWORD = 500
 
 type StateCallback = Callable[[bytes, StateValue], None]
 type ConnectionListener = Callable[[ConnectionState], None]
+
+_VALUE_EVENT = struct.Struct("<16sd")
+_unpack_value = _VALUE_EVENT.unpack
+
+
+class _ValueEvents:
+    """The events of an intact value table, unpacked afresh by every walk over them."""
+
+    __slots__ = ("_payload",)
+
+    def __init__(self, payload: bytes) -> None:
+        self._payload = payload
+
+    def __iter__(self) -> Iterator[tuple[bytes, float]]:
+        return _VALUE_EVENT.iter_unpack(self._payload)
+
 
 _DECODERS: dict[MessageType, Callable[[bytes], DecodedTable[Any]]] = {
     MessageType.VALUE_TABLE: decode_value_table,
@@ -163,6 +181,11 @@ class MiniserverClient:
         self._connect_lock = asyncio.Lock()
         self._supervisor: asyncio.Task[None] | None = None
         self._states: dict[bytes, StateValue] = {}
+        #: Raw keys of the states the structure names: the cache holds these and subscribed ones.
+        #: Invariant the table handler relies on: every cached key is in one of the two.
+        self._known: frozenset[bytes] = (
+            structure.state_keys if structure is not None else frozenset()
+        )
         self._unknown_logged = False
         self._subscribers: dict[bytes, tuple[StateCallback, ...]] = {}
         self._listeners: list[ConnectionListener] = []
@@ -241,8 +264,9 @@ class MiniserverClient:
             remaining = tuple(cb for cb in self._subscribers.get(key, ()) if cb is not callback)
             if remaining:
                 self._subscribers[key] = remaining
-            else:
-                self._subscribers.pop(key, None)
+            elif self._subscribers.pop(key, None) is not None and key not in self._known:
+                # Cached only for its subscribers: the cache keeps what the structure names.
+                self._states.pop(key, None)
 
         return unsubscribe
 
@@ -252,25 +276,57 @@ class MiniserverClient:
         return lambda: self._listeners.remove(listener)
 
     def _on_table(self, kind: MessageType, payload: bytes) -> None:
-        events, problem = _DECODERS[kind](payload)
+        """Take one event table: cache its states, then call their subscribers in table order.
+
+        A value table of one event (what a live change sends) takes a path of its own: one
+        unpack, two lookups, the callbacks. Other tables go into the cache in one C-level
+        `dict.update` (a value table straight from `struct.iter_unpack`); the table is walked
+        again only when that added keys (to drop the states nobody may cache) and to call
+        subscribers.
+        """
+        if kind is MessageType.VALUE_TABLE:
+            if len(payload) == VALUE_EVENT_SIZE:
+                uuid, value = _unpack_value(payload)
+                callbacks = self._subscribers.get(uuid)
+                if callbacks is None:
+                    if uuid in self._known:
+                        self._states[uuid] = value
+                    else:
+                        self._ignored(1)
+                    return
+                self._states[uuid] = value
+                for callback in callbacks:
+                    try:
+                        callback(uuid, value)
+                    except Exception:
+                        _LOGGER.exception("A Loxone state subscriber failed")
+                return
+            events: Iterable[tuple[bytes, StateValue]]
+            if len(payload) % VALUE_EVENT_SIZE:
+                events, problem = decode_value_table(payload)
+            else:  # decoded in C, once per walk, without a list in between
+                events, problem = _ValueEvents(payload), None
+        else:
+            events, problem = _DECODERS[kind](payload)
         if problem is not None:
             _LOGGER.warning("The Miniserver sent a damaged %s: %s", kind.name.lower(), problem)
-        known = self._structure.state_keys if self._structure is not None else frozenset()
+        states = self._states
         subscribers = self._subscribers
-        update = dict(events)
-        # Walk the table, never the structure: `keys() - known` would iterate every known state
-        # (set difference loops over its right side), making each event cost O(structure).
-        unknown = [uuid for uuid in update if uuid not in known and uuid not in subscribers]
-        if unknown:
-            for uuid in unknown:
-                del update[uuid]
-            if not self._unknown_logged:
-                self._unknown_logged = True
-                _LOGGER.debug(
-                    "Ignored %d states the structure file does not name (logged once)",
-                    len(unknown),
-                )
-        self._states.update(update)
+        cached = len(states)
+        states.update(events)
+        if len(states) != cached:
+            # New keys: drop those the structure does not name and nobody subscribed to. Walk
+            # the table, never the structure (a set difference iterates its right side).
+            known = self._known
+            unknown = [uuid for uuid, _ in events if uuid not in known and uuid not in subscribers]
+            if unknown:
+                for uuid in unknown:
+                    states.pop(uuid, None)
+                if len(unknown) > len(states):
+                    # Deleting never shrinks a dict: copy it, so that a table full of states
+                    # nobody may cache leaves no slack behind.
+                    self._states = dict(states)
+                self._ignored(len(unknown))
         if not subscribers:
             return
         for uuid, value in events:  # unknown states have no subscriber, so none is called
@@ -282,6 +338,19 @@ class MiniserverClient:
                     callback(uuid, value)
                 except Exception:
                     _LOGGER.exception("A Loxone state subscriber failed")
+
+    def _ignored(self, count: int) -> None:
+        if not self._unknown_logged:
+            self._unknown_logged = True
+            _LOGGER.debug("Ignored %d states the structure file does not name (logged once)", count)
+
+    def _use_structure(self, structure: LoxoneStructure) -> None:
+        """Adopt a structure file; the cache keeps only the states it names or subscribers'."""
+        self._structure = structure
+        self._known = known = structure.state_keys
+        states, subscribers = self._states, self._subscribers
+        for uuid in [key for key in states if key not in known and key not in subscribers]:
+            del states[uuid]
 
     def _set_state(self, state: ConnectionState) -> None:
         if state is self._state:
@@ -535,7 +604,7 @@ class MiniserverClient:
                 return
         payload = await connection.request_file("data/LoxAPP3.json")
         structure = await off_loop(_read_structure, payload, len(payload))
-        self._structure = structure
+        self._use_structure(structure)
         if self._on_structure_changed is not None:
             try:
                 self._on_structure_changed(structure)

@@ -34,11 +34,21 @@ from .errors import (
     LoxoneResponseTooLargeError,
     LoxoneTimeoutError,
 )
-from .frames import FrameAssembler, Message, MessageType
+from .frames import FrameAssembler, Header, Message, MessageType
 from .messages import CODE_AUTH_TIMEOUT, LLResponse, parse_ll
 from .timings import Timings
 
 _LOGGER = logging.getLogger(__name__)
+#: Distinct exact table headers a connection remembers (one per table kind and common size).
+TABLE_HEADERS = 16
+_TABLES = frozenset(
+    {
+        MessageType.VALUE_TABLE,
+        MessageType.TEXT_TABLE,
+        MessageType.DAYTIMER_TABLE,
+        MessageType.WEATHER_TABLE,
+    }
+)
 
 SUBPROTOCOL = "remotecontrol"
 MAX_MESSAGE_SIZE = 64 * MIB
@@ -123,6 +133,7 @@ class MiniserverConnection:
             ),
         )
         self._assembler = FrameAssembler()
+        self._table_headers: dict[bytes, Header] = {}
         self._lock = asyncio.Lock()
         self._pending: _Pending | None = None
         self._keepalive: _Keepalive | None = None
@@ -303,20 +314,9 @@ class MiniserverConnection:
             async for raw in ws:
                 self._last_rx = time.monotonic()
                 if raw.type is aiohttp.WSMsgType.TEXT:
-                    items = self._assembler.feed(str(raw.data))
+                    self._receive(str(raw.data))
                 elif raw.type is aiohttp.WSMsgType.BINARY:
-                    items = self._assembler.feed(bytes(raw.data))
-                else:
-                    continue
-                header = self._assembler.pending
-                if header is not None and not header.estimated:
-                    self._check_size(header.type, header.length)
-                for item in items:
-                    if isinstance(item, LoxoneProtocolError):
-                        _LOGGER.warning("Dropped a malformed Miniserver frame: %s", item)
-                    else:
-                        self._check_size(item.type, len(item.payload))
-                        self._dispatch(item)
+                    self._receive(bytes(raw.data))
         except LoxoneResponseTooLargeError as err:
             _LOGGER.warning("Closing the Miniserver connection: %s", err)
             self._reason = self._reason or err
@@ -330,6 +330,43 @@ class MiniserverConnection:
             self._fail_waiters(self._reason)
             if not ws.closed:
                 await self._close_socket()
+
+    def _receive(self, frame: bytes | str) -> None:
+        """Handle one WebSocket frame: a header, or the payload its header announced.
+
+        Live events arrive as pairs of an exact table header and its payload. Header frames seen
+        before are looked up (at most `TABLE_HEADERS` per connection, each checked once), and the
+        payload of such a header goes straight to the table handler; everything else goes
+        through the frame assembler, which these shortcuts agree with.
+        """
+        assembler = self._assembler
+        pending = assembler.pending
+        if type(frame) is bytes:
+            if pending is None:
+                if (header := self._table_headers.get(frame)) is not None:
+                    assembler.pending = header
+                    return
+            elif pending.type in _TABLES and not pending.estimated and len(frame) == pending.length:
+                assembler.pending = None
+                self._on_table(pending.type, frame)  # its size was checked with the header
+                return
+        items = assembler.feed(frame)
+        header = assembler.pending
+        if header is not None and not header.estimated:
+            self._check_size(header.type, header.length)
+            if (
+                pending is None
+                and header.type in _TABLES
+                and type(frame) is bytes
+                and len(self._table_headers) < TABLE_HEADERS
+            ):
+                self._table_headers[frame] = header  # nothing was pending: it is this frame
+        for item in items:
+            if isinstance(item, LoxoneProtocolError):
+                _LOGGER.warning("Dropped a malformed Miniserver frame: %s", item)
+            else:
+                self._check_size(item.type, len(item.payload))
+                self._dispatch(item)
 
     def _check_size(self, kind: MessageType, size: int) -> None:
         """Refuse (by ending the connection) a message larger than its kind can be.

@@ -19,6 +19,9 @@ _DAYTIMER_ENTRY = struct.Struct("<iiiid")
 _WEATHER_HEAD = struct.Struct("<16sIi")
 _WEATHER_ENTRY = struct.Struct("<iiiiidddddd")
 
+#: Builds a NamedTuple from a ready tuple without its Python-level `__new__` (hot loops only).
+_new_tuple = tuple.__new__
+
 VALUE_EVENT_SIZE = _VALUE_EVENT.size  # 24
 DAYTIMER_ENTRY_SIZE = _DAYTIMER_ENTRY.size  # 24
 WEATHER_ENTRY_SIZE = _WEATHER_ENTRY.size  # 68
@@ -84,33 +87,43 @@ class DecodedTable[T](NamedTuple):
 def decode_value_table(payload: bytes) -> DecodedTable[float]:
     """Decode a value table: 24-byte events of UUID + little-endian double."""
     size = len(payload)
-    usable = size - size % VALUE_EVENT_SIZE
+    lost = size % VALUE_EVENT_SIZE
+    if not lost:
+        return DecodedTable(list(_VALUE_EVENT.iter_unpack(payload)), None)
+    usable = size - lost
     events = list(_VALUE_EVENT.iter_unpack(memoryview(payload)[:usable]))
-    if usable == size:
-        return DecodedTable(events, None)
     return DecodedTable(
-        events, f"value table of {size} bytes is not a multiple of 24; {size - usable} bytes lost"
+        events, f"value table of {size} bytes is not a multiple of 24; {lost} bytes lost"
     )
 
 
 def decode_text_table(payload: bytes) -> DecodedTable[TextState]:
-    """Decode a text table: UUID, icon UUID, length, UTF-8 text padded to 4 bytes."""
+    """Decode a text table: UUID, icon UUID, length, UTF-8 text padded to 4 bytes.
+
+    The loop is kept to the bare per-event work (one unpack, one slice and decode, one tuple):
+    it runs once per text state at connect time. A table ending inside an event head makes the
+    unpack raise, which is cheaper than checking the room left before every event.
+    """
     events: list[tuple[bytes, TextState]] = []
+    append = events.append
+    unpack_head = _TEXT_HEAD.unpack_from
+    head = _TEXT_HEAD.size
     size = len(payload)
     offset = 0
-    while offset < size:
-        if size - offset < _TEXT_HEAD.size:
-            return DecodedTable(events, f"text table ends inside an event at byte {offset}")
-        uuid, icon, length = _TEXT_HEAD.unpack_from(payload, offset)
-        start = offset + _TEXT_HEAD.size
-        end = start + length
-        if end > size:
-            return DecodedTable(
-                events, f"text event at byte {offset} declares {length} bytes; the table is short"
-            )
-        text = payload[start:end].decode("utf-8", errors="replace")
-        events.append((uuid, TextState(text, icon)))
-        offset = end + (-length % 4)
+    try:
+        while offset < size:
+            uuid, icon, length = unpack_head(payload, offset)
+            end = offset + head + length
+            if end > size:
+                return DecodedTable(
+                    events,
+                    f"text event at byte {offset} declares {length} bytes; the table is short",
+                )
+            text = payload[end - length : end].decode("utf-8", "replace")
+            append((uuid, _new_tuple(TextState, (text, icon))))
+            offset = (end + 3) & -4  # events start 4-aligned and the head is 36 bytes: pad to 4
+    except struct.error:
+        return DecodedTable(events, f"text table ends inside an event at byte {offset}")
     return DecodedTable(events, None)
 
 

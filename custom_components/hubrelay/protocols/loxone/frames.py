@@ -80,22 +80,20 @@ def _looks_like_header(frame: bytes) -> bool:
 class FrameAssembler:
     """Pair each header frame with the payload frame that follows it."""
 
-    __slots__ = ("_pending",)
+    __slots__ = ("pending",)
 
     def __init__(self) -> None:
         """Start between messages, waiting for a header."""
-        self._pending: Header | None = None
-
-    @property
-    def pending(self) -> Header | None:
-        """The header whose payload is due next, if any."""
-        return self._pending
+        #: The header whose payload is due next, if any. The connection's fast path for live
+        #: events sets it to a header parsed before from the same bytes, or clears it when it
+        #: takes the payload itself (a plain attribute: it is read twice per frame).
+        self.pending: Header | None = None
 
     def feed(self, frame: bytes | str) -> list[Message | LoxoneProtocolError]:
         """Consume one WebSocket frame; return finished messages and problems, in order."""
-        pending = self._pending
+        pending = self.pending
         if isinstance(frame, str):
-            self._pending = None
+            self.pending = None
             if pending is None:
                 return [Message(MessageType.TEXT, frame)]
             if pending.type in (MessageType.TEXT, MessageType.BINARY_FILE):
@@ -109,7 +107,7 @@ class FrameAssembler:
             return self._take_header(frame, pending)
         if pending is None:
             return [LoxoneProtocolError(f"binary frame of {len(frame)} bytes without a header")]
-        self._pending = None
+        self.pending = None
         if pending.type is MessageType.TEXT:
             return [Message(MessageType.TEXT, frame.decode("utf-8", errors="replace"))]
         message = Message(pending.type, frame)
@@ -130,8 +128,8 @@ class FrameAssembler:
                 LoxoneProtocolError(f"the {pending.type.name} payload was missing; header replaced")
             )
         if header.type in _NO_PAYLOAD:
-            self._pending = None
+            self.pending = None
             out.append(Message(header.type, b""))
         else:
-            self._pending = header
+            self.pending = header
         return out
