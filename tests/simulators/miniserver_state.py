@@ -140,6 +140,7 @@ class StateStore:
 
     def set_text(self, uuid: str, text: str, icon: str | None = None) -> None:
         """Store a text state (and optionally its icon) and report the change."""
+        self.values.pop(uuid, None)
         self.texts[uuid] = text
         if icon is not None:
             self.icons[uuid] = icon
@@ -196,6 +197,8 @@ class StateStore:
 
     def _apply_initial(self, uuid: str, value: Any) -> None:
         if isinstance(value, str):
+            # A Miniserver state is either a value or a text, never both.
+            self.values.pop(uuid, None)
             self.texts[uuid] = value
         elif isinstance(value, Daytimer):
             self.daytimers[uuid] = value
