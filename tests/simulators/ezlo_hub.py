@@ -36,7 +36,7 @@ Public API::
     await hub.drop_connections()                # close every local and relay-proxied socket
     await hub.reboot(downtime)                  # drop all, refuse (HTTP 503) for downtime seconds
     relay = NmaRelaySimulator(hub, identity_check=lambda auth, sig: ..., port=0)
-    await relay.start(); relay.url; relay.logins; await relay.stop()
+    await relay.start(); relay.url; relay.logins; relay.identities; await relay.stop()
     relay.answer_already_logged_in = True       # first loginUserMios gets "already logged in"
     relay.offline_error = NMA_NOT_CONNECTED     # register's answer while the hub is off the cloud
     relay.fail_next("register", code, message, data)  # the next call of a method gets this error
@@ -612,6 +612,8 @@ class NmaRelaySimulator(_Server):
         self.hub_on_cloud = True
         self.offline_error: dict[str, Any] = dict(CONTROLLER_OFFLINE)
         self.logins: list[bool] = []
+        #: Every MMS identity presented in ``loginUserMios`` (accepted or not), in order.
+        self.identities: list[str] = []
         self._forced: dict[str, list[dict[str, Any]]] = {}
 
     @property
@@ -698,6 +700,8 @@ class NmaRelaySimulator(_Server):
     def _login(self, message: dict[str, Any], logged_in: bool) -> tuple[dict[str, Any], bool]:
         params = _params(message)
         auth, signature = params.get("MMSAuth"), params.get("MMSAuthSig")
+        if isinstance(auth, str):
+            self.identities.append(auth)
         ok = (
             isinstance(auth, str)
             and isinstance(signature, str)

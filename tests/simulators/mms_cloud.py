@@ -39,6 +39,7 @@ Public API (the contract with the MMS client tests and the Ezlo / Vera simulator
         cloud.fail_login_404 = True        # every login answers 404
         cloud.names["account"] = "http://127.0.0.1:N"   # how a role is named in answers (hostile)
         cloud.expire_identities()          # every identity issued so far is refused from now on
+        cloud.expire_identity(identity)    # only this one is refused from now on
         cloud.identity_lifetime = 86400.0  # seconds from Generated to Expires of new identities
         cloud.cloud_token_lifetime = 3600.0
         cloud.revoke_sessions()            # every session token issued so far is refused (401)
@@ -264,6 +265,10 @@ class MmsCloudSimulator:
     def expire_identities(self) -> None:
         """Refuse every identity issued so far (as if their ``Expires`` had passed)."""
         self._signer.revoke_issued()
+
+    def expire_identity(self, identity: str) -> None:
+        """Refuse one identity from now on (its ``Expires`` passed); the others stay valid."""
+        self._signer.revoke(identity)
 
     def revoke_cloud_tokens(self) -> None:
         """Refuse every Ezlo cloud token (JWT) issued so far."""

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import contextlib
 from dataclasses import dataclass, field
 import hashlib
 import hmac
@@ -97,6 +98,7 @@ class TicketSigner:
         self._secret = secrets.token_bytes(32)
         self._seq = 5_617_000
         self._revoked_up_to = 0
+        self._revoked: set[int] = set()
         self._jwt_seq = 0
         self._jwt_revoked_up_to = 0
 
@@ -138,13 +140,19 @@ class TicketSigner:
             ticket = json.loads(base64.b64decode(identity, validate=True))
         except (binascii.Error, ValueError):
             return None
-        if ticket["Expires"] <= time.time() or ticket["Seq"] <= self._revoked_up_to:
+        seq = ticket["Seq"]
+        if ticket["Expires"] <= time.time() or seq <= self._revoked_up_to or seq in self._revoked:
             return None
         return dict(ticket)
 
     def revoke_issued(self) -> None:
         """Make every identity issued so far count as expired."""
         self._revoked_up_to = self._seq
+
+    def revoke(self, identity: str) -> None:
+        """Make one identity count as expired (one of ours; anything else is ignored)."""
+        with contextlib.suppress(binascii.Error, ValueError, KeyError, TypeError):
+            self._revoked.add(int(json.loads(base64.b64decode(identity, validate=True))["Seq"]))
 
     def revoke_jwts(self) -> None:
         """Make every cloud token issued so far count as expired."""

@@ -312,8 +312,8 @@ def check_exactly_once(
     matched: set[int] = set()
     index = 0
     for position, value in enumerate(received):
-        while index < len(sent) and sent[index].value != value and sent[index].may_be_missing:
-            index += 1
+        following = received[position + 1] if position + 1 < len(received) else None
+        index = _sent_as(sent, index, value, following)
         if index == len(sent):
             problems.append(f"{system}: the hub received {value:g} that no pending command sent")
             break
@@ -343,6 +343,21 @@ def check_exactly_once(
     )
     skipped = [i for i, entry in enumerate(sent) if entry.outcome.ok and i not in matched]
     return problems, skipped
+
+
+def _sent_as(sent: list[Sent], start: int, value: float, following: float | None) -> int:
+    """The position from `start` on of the command a received `value` came from.
+
+    Commands that may be missing can be passed over, the next one that must arrive cannot: when it
+    carries `value`, it is the one. Command values repeat (every 21 commands for the Loxone
+    slider), so one that may be missing before it can carry the same value; that one is only
+    taken when the value arrives twice in a row (it did arrive, and so did the one that must).
+    Returns the next command that must arrive (or ``len(sent)``) when none carries `value`.
+    """
+    required = next((i for i in range(start, len(sent)) if not sent[i].may_be_missing), len(sent))
+    if required < len(sent) and sent[required].value == value and following != value:
+        return required
+    return next((i for i in range(start, required) if sent[i].value == value), required)
 
 
 def skip_warnings(log: str, entity_id: str) -> int:

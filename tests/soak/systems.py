@@ -386,8 +386,15 @@ class EzloSystem(System):
         self._relay().reconnect_hub()
 
     async def _identity_expired(self) -> None:
-        self.cloud.expire_identities()
-        await self._relay().drop_connections()
+        """The identity the relay entry presented expires (it has the password to renew it).
+
+        Only that one: an identity expires a day after its own login, and the local entry's,
+        which cannot be renewed without the password it does not store, is another login's.
+        """
+        relay = self._relay()
+        for identity in relay.identities:
+            self.cloud.expire_identity(identity)
+        await relay.drop_connections()
 
     async def _already_logged_in(self) -> None:
         self._relay().answer_already_logged_in = True

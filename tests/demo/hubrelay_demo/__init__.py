@@ -20,7 +20,8 @@ import tracemalloc
 from typing import Any
 
 from homeassistant.components import websocket_api
-from homeassistant.core import HomeAssistant
+from homeassistant.config_entries import ConfigEntryState
+from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers import config_validation as cv
 from homeassistant.helpers.typing import ConfigType
 
@@ -67,7 +68,22 @@ async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
         endpoints["mms"].get("cloud_url"),
         coordinator_ezlo.LOCAL_PORT,
     )
+    _reload_entries_set_up_before(hass)
     return True
+
+
+@callback
+def _reload_entries_set_up_before(hass: HomeAssistant) -> None:
+    """Reload the HubRelay entries Home Assistant began to set up before this component.
+
+    When Home Assistant starts with entries already there (a restart), it sets up HubRelay and
+    this component side by side, neither depending on the other, and an entry may be built first
+    with the real cloud and the real delays (the soak's Miniserver then kept a 300 s backoff).
+    """
+    for entry in hass.config_entries.async_entries("hubrelay"):
+        if entry.state is not ConfigEntryState.NOT_LOADED:
+            _LOGGER.warning("Reloading %s: it was set up before the demo settings", entry.title)
+            hass.config_entries.async_schedule_reload(entry.entry_id)
 
 
 def _apply_timings(timings: dict[str, Any]) -> None:

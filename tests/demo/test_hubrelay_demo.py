@@ -1,0 +1,98 @@
+"""The demo component's settings reach every HubRelay entry, whichever was set up first."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+import json
+from pathlib import Path
+from typing import Any
+
+from homeassistant.config_entries import SOURCE_USER, ConfigEntryState
+from homeassistant.const import CONF_HOST, CONF_PASSWORD, CONF_PORT, CONF_USERNAME
+from homeassistant.core import HomeAssistant
+from homeassistant.data_entry_flow import FlowResultType
+import pytest
+
+from custom_components.hubrelay.const import CONF_USE_TLS, CONF_VERIFY_TLS, DOMAIN
+from custom_components.hubrelay.ezlo import coordinator as coordinator_ezlo
+from custom_components.hubrelay.hub import mms as hub_mms
+from custom_components.hubrelay.loxone import coordinator as coordinator_loxone
+from custom_components.hubrelay.protocols.loxone import Timings
+from custom_components.hubrelay.vera import coordinator as coordinator_vera
+from tests.demo import hubrelay_demo
+from tests.simulators.ezlo_hub import certificate
+from tests.simulators.miniserver import MiniserverSimulator
+
+SOAK_LOXONE: dict[str, Any] = {
+    "keepalive_interval": 5.0,
+    "keepalive_timeout": 5.0,
+    "long_backoff": 3.0,
+}
+
+
+@pytest.fixture(autouse=True)
+def restore_settings(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Whatever the demo component sets is put back after the test."""
+    monkeypatch.setattr(coordinator_loxone, "TIMINGS", Timings())
+    monkeypatch.setattr(coordinator_vera, "TIMINGS", None)
+    monkeypatch.setattr(coordinator_ezlo, "SESSION_OPTIONS", {})
+    monkeypatch.setattr(coordinator_ezlo, "LOCAL_PORT", coordinator_ezlo.LOCAL_PORT)
+    monkeypatch.setattr(coordinator_ezlo, "RELAY_SSL", coordinator_ezlo.RELAY_SSL)
+    monkeypatch.setattr(hub_mms, "MMS_OPTIONS", dict(hub_mms.MMS_OPTIONS))
+
+
+@pytest.fixture
+async def miniserver() -> AsyncIterator[MiniserverSimulator]:
+    """The demo house on a free loopback port, user admin/admin."""
+    async with MiniserverSimulator() as simulator:
+        yield simulator
+
+
+def write_endpoints(hass: HomeAssistant) -> dict[str, Any]:
+    """What the demo writes next to configuration.yaml, with the soak's shorter delays."""
+    timings = {
+        "loxone": SOAK_LOXONE,
+        "ezlo": {"keepalive_interval": 5.0, "backoff": {"initial": 0.5}},
+        "vera": {"backoff_max": 3.0},
+    }
+    endpoints = {
+        "mms": {},
+        "local_port": 17001,
+        "relay_ca_pem": certificate("nma-relay")[0].decode("ascii"),
+        "timings": timings,
+    }
+    Path(hass.config.path(hubrelay_demo.ENDPOINTS_FILE)).write_text(json.dumps(endpoints))
+    return endpoints
+
+
+async def test_an_entry_set_up_before_the_demo_settings_gets_them(
+    hass: HomeAssistant, miniserver: MiniserverSimulator
+) -> None:
+    """After a restart Home Assistant may set an entry up first: it is reloaded with them."""
+    result = await hass.config_entries.flow.async_init(DOMAIN, context={"source": SOURCE_USER})
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {"next_step_id": "loxone"}
+    )
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"],
+        {
+            CONF_HOST: "127.0.0.1",
+            CONF_PORT: miniserver.port,
+            CONF_USE_TLS: False,
+            CONF_VERIFY_TLS: True,
+            CONF_USERNAME: "admin",
+            CONF_PASSWORD: "admin",
+        },
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    await hass.async_block_till_done()
+    entry = result["result"]
+    assert entry.runtime_data.client._timings == Timings()
+
+    write_endpoints(hass)
+    assert await hubrelay_demo.async_setup(hass, {})
+    await hass.async_block_till_done()
+
+    assert entry.state is ConfigEntryState.LOADED
+    assert entry.runtime_data.client._timings == Timings(**SOAK_LOXONE)
+    await hass.config_entries.async_unload(entry.entry_id)
