@@ -176,6 +176,11 @@ async def test_scenes_added_and_deleted_on_the_hub(
     await wait_until(lambda: registry.async_get(MOVIE) is None)
     assert registry.async_get("scene.ezlo_plus_movie_time") is None
     assert registry.async_get(GOOD_NIGHT) is not None
+    # A scene whose scene entity the user already removed: its run entity still goes.
+    registry.async_remove("scene.ezlo_plus_leaving_home")
+    world.hub.delete_scene(scene_id(world, "Leaving home"))
+    await wait_until(lambda: registry.async_get(LEAVING) is None)
+    assert registry.async_get(GOOD_NIGHT) is not None
 
 
 async def test_device_trigger_per_scene_fires_once_per_run(
