@@ -1,5 +1,8 @@
 """Add a Loxone Miniserver and an Ezlo hub in the real Home Assistant frontend; switch from the UI.
 
+After adding the Miniserver, a press of a demo-house Pushbutton on the simulator must show up as the
+event entity's last event on its device page.
+
 Needs Chromium at /usr/bin/chromium (`scripts/setup` installs Debian's package where it can) and the
 `playwright` package; skipped otherwise. Screenshots go to `.cache/e2e/`; with
 `HUBRELAY_SCREENSHOTS=1` they also replace the ones in `docs/screenshots/` that the README shows.
@@ -55,6 +58,13 @@ HALL_LIGHT: str = next(
     c["uuidAction"] for c in DEMO_HOUSE["controls"].values() if c["name"] == "Hall light"
 )
 
+#: The demo house's "Garage door button" Pushbutton: its ``active`` state, pressed on the simulator.
+GARAGE_BUTTON: str = next(
+    c["states"]["active"]
+    for c in DEMO_HOUSE["controls"].values()
+    if c["name"] == "Garage door button"
+)
+
 pytestmark = [
     pytest.mark.e2e,
     pytest.mark.skipif(
@@ -94,6 +104,7 @@ async def test_add_miniserver_and_switch_a_light(tmp_path: Path) -> None:
                     async_api.expect.set_options(timeout=STEP_MS)
                     try:
                         await run_user_journey(page, hass.base_url, miniserver)
+                        await press_a_button(page, hass.base_url, miniserver)
                         await add_ezlo_hub(page, hass.base_url, hubs.ezlo_hub)
                     except Exception:
                         # What the page showed, for whoever reads a failed CI run.
@@ -154,6 +165,25 @@ async def run_user_journey(page: Page, base_url: str, miniserver: MiniserverSimu
     # The Miniserver's state event comes back over the WebSocket and the UI follows it.
     await expect(switch).to_be_checked()
     await shot(page, "device")
+
+
+async def press_a_button(page: Page, base_url: str, miniserver: MiniserverSimulator) -> None:
+    """Press the garage's Pushbutton on the Miniserver; its event entity's row shows the press."""
+    expect = async_api.expect
+    await page.goto(f"{base_url}/config/devices/dashboard")
+    await page.get_by_placeholder(re.compile(r"^Search \d+ devices")).fill("Garage door button")
+    await page.get_by_text("Garage door button", exact=True).first.click()
+    # The device page shows the event entity ("Button") in its own row: no event yet.
+    row = page.locator("hui-event-entity-row")
+    await expect(row).to_have_count(1)
+    await expect(row).to_contain_text("Unknown")
+    await expect(row).not_to_contain_text("Pressed")
+    await miniserver.press(GARAGE_BUTTON)  # a tap: 1 and 0 in one value table
+    # The press travels over the Miniserver's WebSocket to Home Assistant and on to the page:
+    # the row now shows the event type and when it happened instead of "Unknown".
+    await expect(row).to_contain_text("Pressed")
+    await expect(row).not_to_contain_text("Unknown")
+    await shot(page, "loxone-button-event")
 
 
 async def add_ezlo_hub(page: Page, base_url: str, hub: EzloHubSimulator) -> None:

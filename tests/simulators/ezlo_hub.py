@@ -28,6 +28,8 @@ Public API::
     hub.set_item_value(item_id, value)          # a physical change: broadcast hub.item.updated
     hub.add_device(record, items) / hub.remove_device(device_id) / hub.update_device(id, **changes)
     hub.add_scene(record) / hub.delete_scene(id) / hub.add_room(record) / hub.delete_room(id)
+    hub.run_scene(id)                           # the hub runs a scene on its own (a schedule):
+                                                # hub.scene.run.progress started, then finished
     hub.broadcast(subclass, result)             # any ui_broadcast
     hub.send_raw(text)                          # one frame as is to every local socket (garbage)
     # fault knobs
@@ -423,6 +425,23 @@ class EzloHubSimulator(_Server):
         self.house.scenes[record["_id"]] = record
         self.broadcast(subclass, record)
 
+    def run_scene(self, scene_id: str, statuses: tuple[str, ...] = ("started", "finished")) -> None:
+        """Run a scene as the hub does on its own (a schedule, a keypad, the Ezlo app).
+
+        Broadcasts ``hub.scene.run.progress`` once per status, as ``hub.scenes.run`` does.
+        """
+        scene = self.house.scenes[scene_id]
+        for status in statuses:
+            self.broadcast(
+                "hub.scene.run.progress",
+                {
+                    "scene_id": scene["_id"],
+                    "scene_name": scene.get("name", ""),
+                    "status": status,
+                    "notifications": [],
+                },
+            )
+
     def delete_scene(self, scene_id: str) -> None:
         """Delete a scene (``hub.scene.deleted``)."""
         del self.house.scenes[scene_id]
@@ -562,19 +581,10 @@ class EzloHubSimulator(_Server):
         return {}
 
     def _run_scene(self, params: dict[str, Any]) -> Any:
-        scene = self.house.scenes.get(params.get("sceneId", ""))
-        if scene is None:
+        scene_id = params.get("sceneId", "")
+        if scene_id not in self.house.scenes:
             raise _invalid("sceneId")
-        for status in ("started", "finished"):
-            self.broadcast(
-                "hub.scene.run.progress",
-                {
-                    "scene_id": scene["_id"],
-                    "scene_name": scene["name"],
-                    "status": status,
-                    "notifications": [],
-                },
-            )
+        self.run_scene(scene_id)
         return {}
 
     def _switch_mode(self, params: dict[str, Any]) -> Any:

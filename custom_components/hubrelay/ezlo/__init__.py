@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from homeassistant.core import HomeAssistant
 
 from ..const import SYSTEM_EZLO
@@ -24,6 +26,7 @@ from . import (
 )
 from .coordinator import EzloCoordinator
 from .diagnostics import ezlo_diagnostics
+from .event_scene import scene_subtype
 from .flow import EzloOptionsFlow
 from .takeover import EZLO_TAKEOVER
 
@@ -39,6 +42,11 @@ async def async_setup_entry(hass: HomeAssistant, entry: HubRelayConfigEntry) -> 
     async_check_takeover(hass, entry, coordinator.serial, SYSTEM_EZLO, EZLO_TAKEOVER.schemes)
 
 
+def ezlo_device_triggers(hass: HomeAssistant, device_id: str) -> list[dict[str, Any]]:
+    """List a device's triggers: its buttons' presses, and on the hub device its scenes' runs."""
+    return device_triggers(hass, device_id, scene_subtype)
+
+
 EZLO = HubSystem(
     name=SYSTEM_EZLO,
     coordinator=EzloCoordinator,
@@ -48,6 +56,6 @@ EZLO = HubSystem(
     options_flow=EzloOptionsFlow,
     reauth_step="ezlo_reauth",
     reconfigure_step="ezlo_reconfigure",
-    device_triggers=device_triggers,
+    device_triggers=ezlo_device_triggers,
     takeover=EZLO_TAKEOVER,
 )

@@ -9,6 +9,8 @@ was away is not invented afterwards.
 The hub does not say how many buttons a device has, so a button gets its entity when the hub
 first reports it (and the press that revealed it is that entity's first event); buttons seen
 before keep their entities across restarts through the entity registry.
+
+The hub's scene runs are event entities too (`event_scene`).
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from ..protocols.ezlo import ConnectionState, Device, Item
 from .coordinator import EzloCoordinator
 from .entity import EzloEntity
+from .event_scene import add_scene_runs
 
 BUTTON_STATE = "button_state"
 #: ``button_state`` values that end a series of presses, by the number of presses.
@@ -149,7 +152,10 @@ def known_buttons(coordinator: EzloCoordinator, device: Device, item: Item) -> s
 async def async_setup_platform(
     coordinator: EzloCoordinator, async_add_entities: AddConfigEntryEntitiesCallback
 ) -> None:
-    """Add the known buttons of every device and watch for buttons pressed the first time."""
+    """Add the known buttons of every device and watch for buttons pressed the first time.
+
+    Add the hub's scene runs too.
+    """
 
     def button_events(coordinator: EzloCoordinator, device: Device) -> list[EzloButtonEvent]:
         item = coordinator.device_items(device.id).get(BUTTON_STATE)
@@ -163,3 +169,4 @@ async def async_setup_platform(
         return [EzloButtonEvent(coordinator, device, button) for button in sorted(known)]
 
     coordinator.add_platform(button_events, async_add_entities)
+    add_scene_runs(coordinator, async_add_entities)

@@ -1,15 +1,16 @@
-"""Device triggers built from a device's button (and access) event entities, for every hub system.
+"""Device triggers from a device's event entities (buttons, accesses, scene runs), for every hub.
 
 The automation editor lists, per button (the event entity's translation key, such as
-``button_2``), one trigger per kind of press the entity can report: its event types, and for
-``multi_press_end`` one trigger per press count. A trigger follows the entity's state: it fires
-when the entity records a new event of its kind, once per event. A state that only reappears
-(restored after a restart, available again after a reconnect) is not a new event, so it fires
-nothing.
+``button_2``, or what its system names it, such as a scene's name), one trigger per kind of press
+the entity can report: its event types, and for ``multi_press_end`` one trigger per press count.
+A trigger follows the entity's state: it fires when the entity records a new event of its kind,
+once per event. A state that only reappears (restored after a restart, available again after a
+reconnect) is not a new event, so it fires nothing.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from homeassistant.components.event import (
@@ -46,6 +47,8 @@ from ..const import DOMAIN
 CONF_SUBTYPE = "subtype"
 #: Press counts a multi-press trigger is offered for (Ezlo reports one to five presses).
 MULTI_PRESS_COUNTS = range(1, 6)
+#: A hub scene ran (an Ezlo hub's scene run entity).
+SCENE_RAN = "ran"
 #: Event types whose trigger type is the event type itself.
 SINGLE_TYPES = (
     ButtonEventType.PRESS_START,
@@ -53,6 +56,7 @@ SINGLE_TYPES = (
     ButtonEventType.LONG_PRESS_START,
     ButtonEventType.LONG_PRESS_END,
     DoorbellEventType.RING,
+    SCENE_RAN,
 )
 #: Access events (a Loxone NFC Code Touch), each its own trigger type.
 ACCESS_TYPES = ("access_granted", "access_denied")
@@ -86,8 +90,20 @@ def button_entities(hass: HomeAssistant, device_id: str) -> list[er.RegistryEntr
     ]
 
 
-def device_triggers(hass: HomeAssistant, device_id: str) -> list[dict[str, Any]]:
+def default_subtype(_registry: er.EntityRegistry, entry: er.RegistryEntry) -> str:
+    """Name a trigger's subtype by the event entity's translation key (``button_2``)."""
+    return entry.translation_key or "button"
+
+
+#: Names what a trigger follows (shown in the editor): an event entity's registry entry to text.
+type Subtype = Callable[[er.EntityRegistry, er.RegistryEntry], str]
+
+
+def device_triggers(
+    hass: HomeAssistant, device_id: str, subtype: Subtype = default_subtype
+) -> list[dict[str, Any]]:
     """List a device's triggers: per button entity, one per kind of press it reports."""
+    registry = er.async_get(hass)
     triggers: list[dict[str, Any]] = []
     for entry in button_entities(hass, device_id):
         event_types = list((entry.capabilities or {}).get(ATTR_EVENT_TYPES, ()))
@@ -98,7 +114,7 @@ def device_triggers(hass: HomeAssistant, device_id: str) -> list[dict[str, Any]]
                 CONF_DEVICE_ID: device_id,
                 CONF_ENTITY_ID: entry.id,
                 CONF_TYPE: trigger_type,
-                CONF_SUBTYPE: entry.translation_key or "button",
+                CONF_SUBTYPE: subtype(registry, entry),
             }
             for trigger_type in trigger_types(event_types)
         )

@@ -44,8 +44,8 @@ async def test_demo_hub_entities(
         serial, rest = unique_id.split("_", 1)
         key, _, suffix = rest.partition("_")
         if rest.startswith("scene_"):
-            key = rest.removeprefix("scene_")
-            return f"{serial}_scene_<{names[key]}>"
+            key, _, run = rest.removeprefix("scene_").partition("_")
+            return f"{serial}_scene_<{names[key]}>" + (f"_{run}" if run else "")
         return f"{serial}_<{names[key]}>_{suffix}" if key in names else unique_id
 
     summary = sorted(

@@ -86,7 +86,12 @@ async def test_scenes_modes_and_arming(hub: EzloHubSimulator, local: EzloHubSess
     modes: list[HouseModes] = []
     local.on_broadcast(events.append)
     local.on_modes_changed(modes.append)
-    scene = next(iter(local.scenes.values()))
+    scene, other = list(local.scenes.values())[:2]
+    runs: list[SceneRunProgress] = []
+    other_runs: list[SceneRunProgress] = []
+    local.subscribe_scene_run(scene.id, runs.append)
+    stop_other = local.subscribe_scene_run(other.id, other_runs.append)
+    stop_other()
     await local.run_scene(scene.id)
     await wait_until(lambda: sum(isinstance(event, SceneRunProgress) for event in events) == 2)
     progress = [event for event in events if isinstance(event, SceneRunProgress)]
@@ -94,6 +99,12 @@ async def test_scenes_modes_and_arming(hub: EzloHubSimulator, local: EzloHubSess
         (scene.id, "started"),
         (scene.id, "finished"),
     ]
+    # Per scene: only its own runs, and nothing once unsubscribed.
+    assert runs == progress
+    hub.run_scene(other.id)
+    await wait_until(lambda: sum(isinstance(event, SceneRunProgress) for event in events) == 4)
+    assert runs == progress
+    assert other_runs == []
 
     await local.switch_mode("3")
     await wait_until(lambda: local.modes is not None and local.modes.current == "3")

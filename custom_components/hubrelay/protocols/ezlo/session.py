@@ -40,6 +40,7 @@ from .broadcasts import (
     RoomsReset,
     SceneChanged,
     SceneDeleted,
+    SceneRunProgress,
 )
 from .errors import (
     EzloAuthError,
@@ -176,6 +177,7 @@ class EzloHubSession:
         self._modes: HouseModes | None = None
         self._item_listeners: _KeyedListeners[Item] = _KeyedListeners()
         self._device_listeners: _KeyedListeners[Device] = _KeyedListeners()
+        self._scene_run_listeners: _KeyedListeners[SceneRunProgress] = _KeyedListeners()
         self._added_listeners: _Listeners[Device] = _Listeners()
         self._removed_listeners: _Listeners[str] = _Listeners()
         self._state_listeners: _Listeners[ConnectionState] = _Listeners()
@@ -247,6 +249,15 @@ class EzloHubSession:
     def subscribe_device(self, device_id: str, callback: Callable[[Device], None]) -> Unsubscribe:
         """Call ``callback(device)`` whenever this device's record changes (reachable, name...)."""
         return self._device_listeners.add(device_id, callback)
+
+    def subscribe_scene_run(
+        self, scene_id: str, callback: Callable[[SceneRunProgress], None]
+    ) -> Unsubscribe:
+        """Call ``callback(progress)`` for every ``hub.scene.run.progress`` of this scene.
+
+        Only broadcasts count: a run is never replayed from anything loaded at (re)connect.
+        """
+        return self._scene_run_listeners.add(scene_id, callback)
 
     def on_device_added(self, callback: Callable[[Device], None]) -> Unsubscribe:
         """Call ``callback(device)`` for a new device, once its items are in the cache."""
@@ -488,6 +499,8 @@ class EzloHubSession:
             case SceneDeleted(scene_id):
                 if self._scenes.pop(scene_id, None) is not None:
                     self._scenes_listeners.fire(self.scenes)
+            case SceneRunProgress(scene_id):
+                self._scene_run_listeners.fire(scene_id, event)
             case RoomChanged(room):
                 self._rooms[room.id] = room
                 self._rooms_listeners.fire(self.rooms)
