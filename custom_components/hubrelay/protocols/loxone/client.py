@@ -78,6 +78,7 @@ type ConnectionListener = Callable[[ConnectionState], None]
 
 _VALUE_EVENT = struct.Struct("<16sd")
 _unpack_value = _VALUE_EVENT.unpack
+_VALUE_TABLE = MessageType.VALUE_TABLE
 
 
 class _ValueEvents:
@@ -284,7 +285,7 @@ class MiniserverClient:
         again only when that added keys (to drop the states nobody may cache) and to call
         subscribers.
         """
-        if kind is MessageType.VALUE_TABLE:
+        if kind is _VALUE_TABLE:
             if len(payload) == VALUE_EVENT_SIZE:
                 uuid, value = _unpack_value(payload)
                 callbacks = self._subscribers.get(uuid)
