@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from itertools import repeat
 import math
 from types import MappingProxyType
 from typing import Any
@@ -60,7 +61,10 @@ RGB_CHANNELS = ("red", "green", "blue", "wwhite", "cwhite", "amber", "cyan", "pu
 
 
 def _object(data: object, what: str) -> JsonObject:
-    if not isinstance(data, Mapping) or not all(isinstance(key, str) for key in data):
+    # Runs for every item update: a dict skips the ABC check, and the keys are checked in C.
+    if not (type(data) is dict or isinstance(data, Mapping)) or not all(
+        map(isinstance, data, repeat(str))
+    ):
         raise EzloProtocolError(f"{what} is not a JSON object")
     return data
 
