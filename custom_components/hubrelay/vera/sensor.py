@@ -30,8 +30,16 @@ class VeraSensor(VeraEntity[VeraDevice], SensorEntity):
         if spec.translation_key is not None:
             self._attr_translation_key = spec.translation_key
 
+    #: The shown value: `native_value` reads it.
+    _value: float | None = None
+
+    @property
+    def native_value(self) -> float | None:
+        """The value `_update` read (a plain read: no `_attr_native_value` setter per change)."""
+        return self._value
+
     def _update(self) -> None:
-        self._attr_native_value = self._spec.read(self.device)
+        self._value = self._spec.read(self.device)
 
 
 def vera_sensors(coordinator: VeraCoordinator, device: VeraDevice) -> list[VeraSensor]:
