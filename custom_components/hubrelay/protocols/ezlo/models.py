@@ -106,6 +106,11 @@ def _frozen(data: JsonObject) -> Mapping[str, Any]:
     return MappingProxyType(dict(data))
 
 
+def _copy(raw: Mapping[str, Any]) -> dict[str, Any]:
+    """Copy a record into a dict (`_frozen`'s in C, without a walk over its keys)."""
+    return raw.copy() if type(raw) is MappingProxyType else dict(raw)
+
+
 @dataclass(frozen=True, slots=True)
 class RgbColor:
     """An ``rgb`` item value: red, green, blue plus the optional extra channels a bulb has."""
@@ -243,7 +248,10 @@ class Device:
 
     def merge(self, changes: JsonObject) -> Device:
         """Return the device with the changed fields of a partial update applied."""
-        return Device.from_json({**self.raw, **changes, "_id": self.id})
+        record = _copy(self.raw)
+        record.update(changes)
+        record["_id"] = self.id
+        return Device.from_json(record)
 
 
 @dataclass(frozen=True, slots=True)
@@ -298,8 +306,10 @@ class Item:
 
     def merge(self, changes: JsonObject) -> Item:
         """Return the item with the fields of a ``hub.item.updated`` broadcast applied."""
-        keep = {"_id": self.id, "deviceId": self.device_id, "name": self.name}
-        return Item.from_json({**self.raw, **changes, **keep})
+        record = _copy(self.raw)
+        record.update(changes)
+        record.update(_id=self.id, deviceId=self.device_id, name=self.name)
+        return Item.from_json(record)
 
 
 @dataclass(frozen=True, slots=True)
