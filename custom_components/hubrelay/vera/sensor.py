@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from homeassistant.components.sensor import SensorDeviceClass, SensorEntity
 from homeassistant.const import UnitOfTemperature
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
@@ -40,6 +42,11 @@ class VeraSensor(VeraEntity[VeraDevice], SensorEntity):
 
     def _update(self) -> None:
         self._value = self._spec.read(self.device)
+
+    def _shown(self) -> tuple[Any, ...]:
+        # All that the state and its attributes follow (the rest is fixed when the entity is
+        # made): cheaper than asking Home Assistant for the state twice per device change.
+        return (self._attr_available, self._value)
 
 
 def vera_sensors(coordinator: VeraCoordinator, device: VeraDevice) -> list[VeraSensor]:
