@@ -29,8 +29,16 @@ class EzloSensor(EzloEntity, SensorEntity):
         if spec.translation_key is not None:
             self._attr_translation_key = spec.translation_key
 
+    #: The shown value: `native_value` reads it.
+    _value: float | None = None
+
+    @property
+    def native_value(self) -> float | None:
+        """The value `_update` took (a plain read: no `_attr_native_value` setter per update)."""
+        return self._value
+
     def _update(self) -> None:
-        self._attr_native_value = self.number(self._item_name)
+        self._value = self.number(self._item_name)
 
 
 def ezlo_sensors(coordinator: EzloCoordinator, device: Device) -> list[EzloSensor]:

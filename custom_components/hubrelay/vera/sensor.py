@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from homeassistant.components.sensor import SensorDeviceClass, SensorEntity
 from homeassistant.const import UnitOfTemperature
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
@@ -30,8 +32,21 @@ class VeraSensor(VeraEntity[VeraDevice], SensorEntity):
         if spec.translation_key is not None:
             self._attr_translation_key = spec.translation_key
 
+    #: The shown value: `native_value` reads it.
+    _value: float | None = None
+
+    @property
+    def native_value(self) -> float | None:
+        """The value `_update` read (a plain read: no `_attr_native_value` setter per change)."""
+        return self._value
+
     def _update(self) -> None:
-        self._attr_native_value = self._spec.read(self.device)
+        self._value = self._spec.read(self.device)
+
+    def _shown(self) -> tuple[Any, ...]:
+        # All that the state and its attributes follow (the rest is fixed when the entity is
+        # made): cheaper than asking Home Assistant for the state twice per device change.
+        return (self._attr_available, self._value)
 
 
 def vera_sensors(coordinator: VeraCoordinator, device: VeraDevice) -> list[VeraSensor]:

@@ -185,6 +185,26 @@ async def wait_for_attribute(
     raise AssertionError(f"{entity_id}.{name} never became {expected!r}")
 
 
+async def test_a_device_change_the_sensor_does_not_show_writes_nothing(
+    hass: HomeAssistant, world: VeraWorld, vera_entry: HubRelayConfigEntry
+) -> None:
+    sensor = "sensor.living_living_temperature_temperature"
+    writes: list[str] = []
+    hass.bus.async_listen(
+        "state_changed",
+        lambda event: writes.append(event.data["entity_id"])
+        if event.data["entity_id"] == sensor
+        else None,
+    )
+    world.hub.set_device(15, comment="calibrating")  # a new device record, the same temperature
+    world.hub.set_device(20, tripped="1")  # after the comment, in the same or a later answer
+    await wait_for(hass, "binary_sensor.hall_front_door", STATE_ON)
+    assert writes == []
+    world.hub.set_device(15, temperature="22.5")
+    await wait_for(hass, sensor, "22.5")
+    assert writes == [sensor]
+
+
 async def test_hub_changes_reach_only_their_entities(
     hass: HomeAssistant, world: VeraWorld, vera_entry: HubRelayConfigEntry
 ) -> None:

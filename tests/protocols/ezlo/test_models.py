@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import json
 from pathlib import Path
 from typing import Any
@@ -126,6 +127,12 @@ def test_item_value_typing() -> None:
         {"value": 2, "name": "other"}
     )
     assert (merged.value, merged.name) == (2, "n")
+    assert list(merged.raw) == [*base, "valueType", "value"]  # the record's order is kept
+    # An item built by hand with a plain dict merges the same way.
+    plain = dataclasses.replace(merged, raw={**merged.raw})
+    assert plain.merge({"value": 3}) == dataclasses.replace(merged, value=3)
+    with pytest.raises(EzloProtocolError):
+        merged.merge({1: "not a JSON key"})  # type: ignore[dict-item]
     with pytest.raises(EzloProtocolError):
         Item.from_json({**base})
     with pytest.raises(EzloProtocolError):

@@ -148,7 +148,7 @@ type Broadcast = (
 
 def _result(message: JsonObject) -> JsonObject:
     result = message.get("result")
-    if not isinstance(result, Mapping):
+    if not (type(result) is dict or isinstance(result, Mapping)):  # a dict skips the ABC check
         raise EzloProtocolError(f"broadcast {message.get('msg_subclass')!r} has no result object")
     return result
 

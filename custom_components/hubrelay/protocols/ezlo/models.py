@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from itertools import repeat
 import math
 from types import MappingProxyType
 from typing import Any
@@ -60,7 +61,10 @@ RGB_CHANNELS = ("red", "green", "blue", "wwhite", "cwhite", "amber", "cyan", "pu
 
 
 def _object(data: object, what: str) -> JsonObject:
-    if not isinstance(data, Mapping) or not all(isinstance(key, str) for key in data):
+    # Runs for every item update: a dict skips the ABC check, and the keys are checked in C.
+    if not (type(data) is dict or isinstance(data, Mapping)) or not all(
+        map(isinstance, data, repeat(str))
+    ):
         raise EzloProtocolError(f"{what} is not a JSON object")
     return data
 
@@ -100,6 +104,11 @@ def _number(value: object) -> float | None:
 
 def _frozen(data: JsonObject) -> Mapping[str, Any]:
     return MappingProxyType(dict(data))
+
+
+def _copy(raw: Mapping[str, Any]) -> dict[str, Any]:
+    """Copy a record into a dict (`_frozen`'s in C, without a walk over its keys)."""
+    return raw.copy() if type(raw) is MappingProxyType else dict(raw)
 
 
 @dataclass(frozen=True, slots=True)
@@ -239,7 +248,10 @@ class Device:
 
     def merge(self, changes: JsonObject) -> Device:
         """Return the device with the changed fields of a partial update applied."""
-        return Device.from_json({**self.raw, **changes, "_id": self.id})
+        record = _copy(self.raw)
+        record.update(changes)
+        record["_id"] = self.id
+        return Device.from_json(record)
 
 
 @dataclass(frozen=True, slots=True)
@@ -294,8 +306,10 @@ class Item:
 
     def merge(self, changes: JsonObject) -> Item:
         """Return the item with the fields of a ``hub.item.updated`` broadcast applied."""
-        keep = {"_id": self.id, "deviceId": self.device_id, "name": self.name}
-        return Item.from_json({**self.raw, **changes, **keep})
+        record = _copy(self.raw)
+        record.update(changes)
+        record.update(_id=self.id, deviceId=self.device_id, name=self.name)
+        return Item.from_json(record)
 
 
 @dataclass(frozen=True, slots=True)

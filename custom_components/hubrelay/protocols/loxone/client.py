@@ -46,8 +46,9 @@ from .events import (
     VALUE_EVENT_SIZE,
     DecodedTable,
     StateValue,
+    TextState,
     decode_daytimer_table,
-    decode_text_table,
+    decode_text_columns,
     decode_value_table,
     decode_weather_table,
 )
@@ -78,6 +79,8 @@ type ConnectionListener = Callable[[ConnectionState], None]
 
 _VALUE_EVENT = struct.Struct("<16sd")
 _unpack_value = _VALUE_EVENT.unpack
+_VALUE_TABLE = MessageType.VALUE_TABLE
+_TEXT_TABLE = MessageType.TEXT_TABLE
 
 
 class _ValueEvents:
@@ -92,9 +95,21 @@ class _ValueEvents:
         return _VALUE_EVENT.iter_unpack(self._payload)
 
 
+class _TextEvents:
+    """The events of a text table decoded into columns, paired afresh by every walk over them."""
+
+    __slots__ = ("_states", "_uuids")
+
+    def __init__(self, uuids: list[bytes], states: list[TextState]) -> None:
+        self._uuids = uuids
+        self._states = states
+
+    def __iter__(self) -> Iterator[tuple[bytes, TextState]]:
+        return zip(self._uuids, self._states, strict=True)
+
+
 _DECODERS: dict[MessageType, Callable[[bytes], DecodedTable[Any]]] = {
-    MessageType.VALUE_TABLE: decode_value_table,
-    MessageType.TEXT_TABLE: decode_text_table,
+    MessageType.VALUE_TABLE: decode_value_table,  # a damaged one
     MessageType.DAYTIMER_TABLE: decode_daytimer_table,
     MessageType.WEATHER_TABLE: decode_weather_table,
 }
@@ -280,40 +295,42 @@ class MiniserverClient:
 
         A value table of one event (what a live change sends) takes a path of its own: one
         unpack, two lookups, the callbacks. Other tables go into the cache in one C-level
-        `dict.update` (a value table straight from `struct.iter_unpack`); the table is walked
-        again only when that added keys (to drop the states nobody may cache) and to call
-        subscribers.
+        `dict.update` (a value table straight from `struct.iter_unpack`), a text table as it is
+        decoded; the table is walked again only when that added keys (to drop the states nobody
+        may cache) and to call subscribers.
         """
-        if kind is MessageType.VALUE_TABLE:
-            if len(payload) == VALUE_EVENT_SIZE:
-                uuid, value = _unpack_value(payload)
-                callbacks = self._subscribers.get(uuid)
-                if callbacks is None:
-                    if uuid in self._known:
-                        self._states[uuid] = value
-                    else:
-                        self._ignored(1)
-                    return
-                self._states[uuid] = value
-                for callback in callbacks:
-                    try:
-                        callback(uuid, value)
-                    except Exception:
-                        _LOGGER.exception("A Loxone state subscriber failed")
+        if kind is _VALUE_TABLE and len(payload) == VALUE_EVENT_SIZE:
+            uuid, value = _unpack_value(payload)
+            callbacks = self._subscribers.get(uuid)
+            if callbacks is None:
+                if uuid in self._known:
+                    self._states[uuid] = value
+                else:
+                    self._ignored(1)
                 return
-            events: Iterable[tuple[bytes, StateValue]]
-            if len(payload) % VALUE_EVENT_SIZE:
-                events, problem = decode_value_table(payload)
-            else:  # decoded in C, once per walk, without a list in between
-                events, problem = _ValueEvents(payload), None
-        else:
-            events, problem = _DECODERS[kind](payload)
-        if problem is not None:
-            _LOGGER.warning("The Miniserver sent a damaged %s: %s", kind.name.lower(), problem)
+            self._states[uuid] = value
+            for callback in callbacks:
+                try:
+                    callback(uuid, value)
+                except Exception:
+                    _LOGGER.exception("A Loxone state subscriber failed")
+            return
         states = self._states
         subscribers = self._subscribers
         cached = len(states)
-        states.update(events)
+        events: Iterable[tuple[bytes, StateValue]]
+        if kind is _TEXT_TABLE:  # decoded straight into the cache
+            uuids, texts, problem = decode_text_columns(payload, states)
+            events = _TextEvents(uuids, texts)
+        else:
+            if kind is _VALUE_TABLE and not len(payload) % VALUE_EVENT_SIZE:
+                # decoded in C, once per walk, without a list in between
+                events, problem = _ValueEvents(payload), None
+            else:
+                events, problem = _DECODERS[kind](payload)
+            states.update(events)
+        if problem is not None:
+            _LOGGER.warning("The Miniserver sent a damaged %s: %s", kind.name.lower(), problem)
         if len(states) != cached:
             # New keys: drop those the structure does not name and nobody subscribed to. Walk
             # the table, never the structure (a set difference iterates its right side).

@@ -134,6 +134,8 @@ class MiniserverConnection:
         )
         self._assembler = FrameAssembler()
         self._table_headers: dict[bytes, Header] = {}
+        #: The exact table header whose payload is due next (kept out of the assembler).
+        self._due: Header | None = None
         self._lock = asyncio.Lock()
         self._pending: _Pending | None = None
         self._keepalive: _Keepalive | None = None
@@ -335,32 +337,40 @@ class MiniserverConnection:
         """Handle one WebSocket frame: a header, or the payload its header announced.
 
         Live events arrive as pairs of an exact table header and its payload. Header frames seen
-        before are looked up (at most `TABLE_HEADERS` per connection, each checked once), and the
-        payload of such a header goes straight to the table handler; everything else goes
-        through the frame assembler, which these shortcuts agree with.
+        before are looked up (at most `TABLE_HEADERS` per connection, each checked once). An
+        exact table header is kept as `_due` instead of in the frame assembler, and a payload of
+        the length it announced goes straight to the table handler; anything else hands the
+        header back to the assembler, which these shortcuts agree with.
         """
+        due = self._due
+        if due is not None:
+            self._due = None
+            if type(frame) is bytes and len(frame) == due.length:
+                self._on_table(due.type, frame)  # its size was checked with the header
+                return
+            self._assembler.pending = due
+        elif (
+            type(frame) is bytes
+            and self._assembler.pending is None
+            and (header := self._table_headers.get(frame)) is not None
+        ):
+            self._due = header
+            return
         assembler = self._assembler
         pending = assembler.pending
-        if type(frame) is bytes:
-            if pending is None:
-                if (header := self._table_headers.get(frame)) is not None:
-                    assembler.pending = header
-                    return
-            elif pending.type in _TABLES and not pending.estimated and len(frame) == pending.length:
-                assembler.pending = None
-                self._on_table(pending.type, frame)  # its size was checked with the header
-                return
         items = assembler.feed(frame)
         header = assembler.pending
         if header is not None and not header.estimated:
             self._check_size(header.type, header.length)
-            if (
-                pending is None
-                and header.type in _TABLES
-                and type(frame) is bytes
-                and len(self._table_headers) < TABLE_HEADERS
-            ):
-                self._table_headers[frame] = header  # nothing was pending: it is this frame
+            if header.type in _TABLES:
+                assembler.pending = None
+                self._due = header
+                if (
+                    pending is None
+                    and type(frame) is bytes
+                    and len(self._table_headers) < TABLE_HEADERS
+                ):
+                    self._table_headers[frame] = header  # nothing was pending: it is this frame
         for item in items:
             if isinstance(item, LoxoneProtocolError):
                 _LOGGER.warning("Dropped a malformed Miniserver frame: %s", item)

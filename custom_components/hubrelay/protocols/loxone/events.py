@@ -97,34 +97,57 @@ def decode_value_table(payload: bytes) -> DecodedTable[float]:
     )
 
 
-def decode_text_table(payload: bytes) -> DecodedTable[TextState]:
-    """Decode a text table: UUID, icon UUID, length, UTF-8 text padded to 4 bytes.
+class TextColumns(NamedTuple):
+    """A decoded text table as two columns (UUIDs, states), and what was wrong if damaged."""
 
-    The loop is kept to the bare per-event work (one unpack, one slice and decode, one tuple):
-    it runs once per text state at connect time. A table ending inside an event head makes the
-    unpack raise, which is cheaper than checking the room left before every event.
+    uuids: list[bytes]
+    states: list[TextState]
+    problem: str | None
+
+
+def decode_text_table(payload: bytes) -> DecodedTable[TextState]:
+    """Decode a text table: UUID, icon UUID, length, UTF-8 text padded to 4 bytes."""
+    uuids, states, problem = decode_text_columns(payload, {})
+    return DecodedTable(list(zip(uuids, states, strict=True)), problem)
+
+
+def decode_text_columns(payload: bytes, cache: dict[bytes, StateValue]) -> TextColumns:
+    """Decode a text table into columns, storing each state into `cache` as it is read.
+
+    The client passes its state cache (no second pass over the table to fill it);
+    `decode_text_table` pairs the columns.
+
+    The loop is kept to the bare per-event work (one unpack, one slice and decode, one state, one
+    store, two appends, no pair): it runs once per text state at connect time. A table ending
+    inside an event head makes the unpack raise, which is cheaper than checking the room left
+    before every event.
     """
-    events: list[tuple[bytes, TextState]] = []
-    append = events.append
+    uuids: list[bytes] = []
+    states: list[TextState] = []
+    add_uuid = uuids.append
+    add_state = states.append
     unpack_head = _TEXT_HEAD.unpack_from
-    head = _TEXT_HEAD.size
     size = len(payload)
     offset = 0
     try:
         while offset < size:
             uuid, icon, length = unpack_head(payload, offset)
-            end = offset + head + length
+            end = offset + 36 + length  # the head is 36 bytes
             if end > size:
-                return DecodedTable(
-                    events,
+                return TextColumns(
+                    uuids,
+                    states,
                     f"text event at byte {offset} declares {length} bytes; the table is short",
                 )
-            text = payload[end - length : end].decode("utf-8", "replace")
-            append((uuid, _new_tuple(TextState, (text, icon))))
+            cache[uuid] = state = _new_tuple(
+                TextState, (payload[end - length : end].decode("utf-8", "replace"), icon)
+            )
+            add_uuid(uuid)
+            add_state(state)
             offset = (end + 3) & -4  # events start 4-aligned and the head is 36 bytes: pad to 4
     except struct.error:
-        return DecodedTable(events, f"text table ends inside an event at byte {offset}")
-    return DecodedTable(events, None)
+        return TextColumns(uuids, states, f"text table ends inside an event at byte {offset}")
+    return TextColumns(uuids, states, None)
 
 
 def decode_daytimer_table(payload: bytes) -> DecodedTable[DaytimerState]:

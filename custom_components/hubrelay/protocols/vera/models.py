@@ -29,12 +29,13 @@ EMPTY_VARIABLES: Variables = MappingProxyType({})
 
 def as_int(value: object) -> int | None:
     """Read an integer the luup engine may send as a number or as a decimal string."""
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int):
-        return value
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
+    if type(value) is not str:  # a string, what the engine sends most, skips three checks
+        if isinstance(value, bool):
+            return None
+        if isinstance(value, int):
+            return value
+        if isinstance(value, float) and value.is_integer():
+            return int(value)
     if isinstance(value, str):
         try:
             return int(value.strip())

@@ -86,7 +86,10 @@ class HubState:
         changed: set[int] = set()
         new_device = False
         for device_id, record in sdata.devices.items():
-            merged = {**self._records.get(device_id, {}), **record}
+            old = self._records.get(device_id)
+            # A stored record is a read-only view of a dict: copied in C, not key by key.
+            merged = old.copy() if type(old) is MappingProxyType else dict(old or {})
+            merged.update(record)
             new_device = new_device or device_id not in self._records
             self._records[device_id] = MappingProxyType(merged)
             if self._rebuild(device_id):
