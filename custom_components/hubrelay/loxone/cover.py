@@ -24,7 +24,7 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from ..protocols.loxone import Control
 from .coordinator import LoxoneCoordinator
 from .entity import LoxoneEntity
-from .mapping import EntityFactory, build_entities, single
+from .mapping import EntityFactory, build_entities, central_members, single
 
 _MOVE = CoverEntityFeature.OPEN | CoverEntityFeature.CLOSE | CoverEntityFeature.STOP
 
@@ -204,15 +204,7 @@ class LoxoneCentralJalousie(LoxoneEntity, CoverEntity):
     def __init__(self, coordinator: LoxoneCoordinator, control: Control) -> None:
         """Find the listed blinds in the structure file."""
         super().__init__(coordinator, control)
-        controls = coordinator.structure.controls
-        listed = control.details.get("controls")
-        self._members = [
-            member
-            for item in (listed if isinstance(listed, list) else [])
-            if isinstance(item, dict)
-            and (member := controls.get(str(item.get("uuid")))) is not None
-            and member.type == "Jalousie"
-        ]
+        self._members = central_members(coordinator.structure, control, frozenset({"Jalousie"}))
         classes = {_jalousie_class(member) for member in self._members}
         self._attr_device_class = classes.pop() if len(classes) == 1 else None
         self._inverted = self._attr_device_class != CoverDeviceClass.AWNING

@@ -38,6 +38,20 @@ def mapped_controls(structure: LoxoneStructure) -> Iterator[Control]:
             yield from control.sub_controls.values()
 
 
+def central_members(
+    structure: LoxoneStructure, control: Control, types: frozenset[str]
+) -> list[Control]:
+    """Find the controls of `types` that a central control lists in its ``details.controls``."""
+    listed = control.details.get("controls")
+    return [
+        member
+        for item in (listed if isinstance(listed, list) else [])
+        if isinstance(item, dict)
+        and (member := structure.controls.get(str(item.get("uuid")))) is not None
+        and member.type in types
+    ]
+
+
 def single(cls: Callable[[LoxoneCoordinator, Control], LoxoneEntity]) -> EntityFactory:
     """Build the factory of a control type that becomes exactly one entity."""
     return lambda coordinator, control: [cls(coordinator, control)]

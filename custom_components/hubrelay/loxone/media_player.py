@@ -61,7 +61,7 @@ from ..const import DOMAIN
 from ..protocols.loxone import Control
 from .coordinator import LoxoneCoordinator
 from .entity import LoxoneEntity, parse_json_text
-from .mapping import EntityFactory, build_entities, single
+from .mapping import EntityFactory, build_entities, central_members, single
 
 #: `media_content_type` of a zone favourite (play_media, media browser).
 MEDIA_TYPE_FAVORITE = "favorite"
@@ -400,15 +400,7 @@ class LoxoneCentralAudioZone(LoxoneEntity, MediaPlayerEntity):
     def __init__(self, coordinator: LoxoneCoordinator, control: Control) -> None:
         """Find the listed zones in the structure file."""
         super().__init__(coordinator, control)
-        controls = coordinator.structure.controls
-        listed = control.details.get("controls")
-        self._members = [
-            member
-            for item in (listed if isinstance(listed, list) else [])
-            if isinstance(item, dict)
-            and (member := controls.get(str(item.get("uuid")))) is not None
-            and member.type in ZONE_TYPES
-        ]
+        self._members = central_members(coordinator.structure, control, ZONE_TYPES)
 
     async def async_added_to_hass(self) -> None:
         """Subscribe to the power and play state of every listed zone."""
