@@ -18,7 +18,7 @@ with
 Public API (the contract with the client library's tests)::
 
     async with MiniserverSimulator() as ms:       # built-in demo house, user admin/admin (SHA1)
-        ms.base_url, ms.port                      # "http://127.0.0.1:<port>"
+        ms.base_url, ms.ws_url, ms.port           # "http://127.0.0.1:<port>" (https/wss with tls=)
         ms.set_value(uuid, 21.5); ms.set_text(uuid, "text")
         ms.set_daytimer(uuid, 0.0, [DaytimerEntry(...)])
         ms.set_weather(uuid, ts, [WeatherEntry(...)])
@@ -26,6 +26,8 @@ Public API (the contract with the client library's tests)::
         ms.commands                               # [(uuidAction, command)] from io/ios, in order
         ms.received                               # every command path run (HTTP, WS), decrypted
         ms.key_label = "impostor"; ms.serial = "…" # another RSA key / serial (an impostor)
+        MiniserverSimulator(tls=context)          # HTTPS/WSS only, as a Gen 2; its certificate
+                                                  # names dyndns_name(ip, serial), never the IP
         ms.upnp_description()                     # what its SSDP description tells discovery
         ms.tokens                                 # TokenStore: .issued -> [Token(valid, killed,
         ...)] await ms.drop_connections(mid_table=False); await ms.restart()
@@ -56,6 +58,7 @@ import json
 import logging
 from pathlib import Path
 import random
+import ssl
 import time
 from types import TracebackType
 from typing import Any, Literal, Self
@@ -88,9 +91,20 @@ __all__ = [
     "TokenStore",
     "UserSpec",
     "WeatherEntry",
+    "dyndns_name",
 ]
 
 _LOGGER = logging.getLogger(__name__)
+
+
+def dyndns_name(ip: str, serial: str) -> str:
+    """The name a Gen 2's CloudDNS certificate carries for a local `ip`; never the IP itself.
+
+    "Communicating with the Miniserver", Using HTTPS/WSS: the IP with ``-`` for its dots (IPv6:
+    for its colons, brackets dropped), then ``{serial}.dyndns.loxonecloud.com``.
+    """
+    cleaned = ip.strip("[]").replace(".", "-").replace(":", "-")
+    return f"{cleaned}.{serial.upper()}.dyndns.loxonecloud.com"
 
 
 @dataclass(slots=True)
@@ -146,8 +160,13 @@ class MiniserverSimulator:
         visu_password: str | None = "1234",  # noqa: S107 - the demo's documented visu password
         quirks: Quirks | None = None,
         initial_states: dict[str, Any] | None = None,
+        tls: ssl.SSLContext | None = None,
     ) -> None:
-        """Prepare (not start) a simulator; ``structure=None`` serves the built-in demo house."""
+        """Prepare (not start) a simulator; ``structure=None`` serves the built-in demo house.
+
+        ``tls``: serve HTTPS/WSS only with this server context, as a Gen 2 on its TLS port (its
+        certificate names :func:`dyndns_name`, not the IP, when it stands in for a real one).
+        """
         demo = structure is None
         if structure is None:
             structure = json.loads(json.dumps(DEMO_HOUSE))
@@ -158,6 +177,7 @@ class MiniserverSimulator:
         )
         self.host = host
         self.port = port
+        self.tls = tls
         self.firmware = firmware
         self.serial = serial.upper()
         self.visu_password = visu_password
@@ -212,7 +232,9 @@ class MiniserverSimulator:
         app.router.add_get("/{tail:.*}", self._http)
         self._runner = web.AppRunner(app, handle_signals=False, access_log=None)
         await self._runner.setup()
-        site = web.TCPSite(self._runner, self.host, self.port, reuse_address=True)
+        site = web.TCPSite(
+            self._runner, self.host, self.port, ssl_context=self.tls, reuse_address=True
+        )
         await site.start()
         server = site._server
         if self.port == 0 and server is not None:
@@ -261,8 +283,13 @@ class MiniserverSimulator:
 
     @property
     def base_url(self) -> str:
-        """``http://host:port``."""
-        return f"http://{self.host}:{self.port}"
+        """``http://host:port`` (``https://`` with TLS)."""
+        return f"{'https' if self.tls else 'http'}://{self.host}:{self.port}"
+
+    @property
+    def ws_url(self) -> str:
+        """The WebSocket: ``ws://host:port/ws/rfc6455`` (``wss://`` with TLS)."""
+        return f"{'wss' if self.tls else 'ws'}://{self.host}:{self.port}/ws/rfc6455"
 
     @property
     def mac(self) -> str:
@@ -370,10 +397,14 @@ class MiniserverSimulator:
         return f"{{'snr': '{self.mac}', 'version':'{self.firmware}', 'hasEventSlots':{slots}}}"
 
     def api_key_value(self) -> str:
-        """The ``jdev/cfg/apiKey`` value (with a hashing key, local flag and https status)."""
+        """The ``jdev/cfg/apiKey`` value (with a hashing key, local flag and https status).
+
+        ``httpsStatus`` is 1 when TLS is available (2 would be an expired certificate).
+        """
+        https = 1 if self.tls else 0
         return (
             f"{{'snr': '{self.mac}', 'version':'{self.firmware}', 'key':'{new_one_time_key()}', "
-            f"'isInTrust':false, 'local':true, 'httpsStatus':0}}"
+            f"'isInTrust':false, 'local':true, 'httpsStatus':{https}}}"
         )
 
     def upnp_description(self) -> dict[str, str]:
