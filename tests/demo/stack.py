@@ -200,6 +200,7 @@ class HomeAssistantProcess:
         hubs: SimulatedHubs,
         *,
         timings: dict[str, Any] | None = None,
+        loxone_ca_pem: bytes | None = None,
         trace_memory: bool = False,
         configuration: str = CONFIGURATION_YAML,
         environment: dict[str, str] | None = None,
@@ -207,12 +208,14 @@ class HomeAssistantProcess:
         """Prepare to run Home Assistant from `config_dir` on `port`, pointed at `hubs`.
 
         `timings` (see tests/demo/hubrelay_demo) shortens HubRelay's reconnect delays;
+        `loxone_ca_pem` is a root HubRelay then trusts for Miniserver certificates (a TLS one's);
         `trace_memory` starts Python's tracemalloc in Home Assistant (for the soak's leak check);
         `configuration` replaces the demo's configuration.yaml; `environment` adds variables.
         """
         self.config_dir = config_dir
         self.hubs = hubs
         self.timings = timings
+        self.loxone_ca_pem = loxone_ca_pem
         self.trace_memory = trace_memory
         self.configuration = configuration
         self.environment = dict(environment or {})
@@ -233,6 +236,8 @@ class HomeAssistantProcess:
             endpoints = demo_endpoints(self.hubs)
             if self.timings is not None:
                 endpoints["timings"] = self.timings
+            if self.loxone_ca_pem is not None:
+                endpoints["loxone_ca_pem"] = self.loxone_ca_pem.decode("ascii")
             prepare_config(self.config_dir, self.port, endpoints, self.configuration)
         hass = Path(sys.executable).with_name("hass")
         with self.output.open("wb" if fresh else "ab") as output:

@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from homeassistant.config_entries import SOURCE_USER, ConfigEntryState
+from homeassistant.config_entries import SOURCE_USER, ConfigEntryState, ConfigFlowResult
 from homeassistant.const import CONF_HOST, CONF_PASSWORD, CONF_PORT, CONF_USERNAME
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
@@ -21,7 +21,8 @@ from custom_components.hubrelay.protocols.loxone import Timings
 from custom_components.hubrelay.vera import coordinator as coordinator_vera
 from tests.demo import hubrelay_demo
 from tests.simulators.ezlo_hub import certificate
-from tests.simulators.miniserver import MiniserverSimulator
+from tests.simulators.miniserver import MiniserverSimulator, dyndns_name
+from tests.simulators.tls_authority import TestAuthority
 
 SOAK_LOXONE: dict[str, Any] = {
     "keepalive_interval": 5.0,
@@ -34,6 +35,7 @@ SOAK_LOXONE: dict[str, Any] = {
 def restore_settings(monkeypatch: pytest.MonkeyPatch) -> None:
     """Whatever the demo component sets is put back after the test."""
     monkeypatch.setattr(coordinator_loxone, "TIMINGS", Timings())
+    monkeypatch.setattr(coordinator_loxone, "TLS_CONTEXT", None)
     monkeypatch.setattr(coordinator_vera, "TIMINGS", None)
     monkeypatch.setattr(coordinator_ezlo, "SESSION_OPTIONS", {})
     monkeypatch.setattr(coordinator_ezlo, "LOCAL_PORT", coordinator_ezlo.LOCAL_PORT)
@@ -48,7 +50,7 @@ async def miniserver() -> AsyncIterator[MiniserverSimulator]:
         yield simulator
 
 
-def write_endpoints(hass: HomeAssistant) -> dict[str, Any]:
+def write_endpoints(hass: HomeAssistant, **extra: str) -> dict[str, Any]:
     """What the demo writes next to configuration.yaml, with the soak's shorter delays."""
     timings = {
         "loxone": SOAK_LOXONE,
@@ -60,30 +62,36 @@ def write_endpoints(hass: HomeAssistant) -> dict[str, Any]:
         "local_port": 17001,
         "relay_ca_pem": certificate("nma-relay")[0].decode("ascii"),
         "timings": timings,
+        **extra,
     }
     Path(hass.config.path(hubrelay_demo.ENDPOINTS_FILE)).write_text(json.dumps(endpoints))
     return endpoints
+
+
+async def add_miniserver(hass: HomeAssistant, port: int, *, use_tls: bool) -> ConfigFlowResult:
+    """Add a Miniserver on 127.0.0.1 through the config flow, certificate verified."""
+    result = await hass.config_entries.flow.async_init(DOMAIN, context={"source": SOURCE_USER})
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {"next_step_id": "loxone"}
+    )
+    return await hass.config_entries.flow.async_configure(
+        result["flow_id"],
+        {
+            CONF_HOST: "127.0.0.1",
+            CONF_PORT: port,
+            CONF_USE_TLS: use_tls,
+            CONF_VERIFY_TLS: True,
+            CONF_USERNAME: "admin",
+            CONF_PASSWORD: "admin",
+        },
+    )
 
 
 async def test_an_entry_set_up_before_the_demo_settings_gets_them(
     hass: HomeAssistant, miniserver: MiniserverSimulator
 ) -> None:
     """After a restart Home Assistant may set an entry up first: it is reloaded with them."""
-    result = await hass.config_entries.flow.async_init(DOMAIN, context={"source": SOURCE_USER})
-    result = await hass.config_entries.flow.async_configure(
-        result["flow_id"], {"next_step_id": "loxone"}
-    )
-    result = await hass.config_entries.flow.async_configure(
-        result["flow_id"],
-        {
-            CONF_HOST: "127.0.0.1",
-            CONF_PORT: miniserver.port,
-            CONF_USE_TLS: False,
-            CONF_VERIFY_TLS: True,
-            CONF_USERNAME: "admin",
-            CONF_PASSWORD: "admin",
-        },
-    )
+    result = await add_miniserver(hass, miniserver.port, use_tls=False)
     assert result["type"] is FlowResultType.CREATE_ENTRY
     await hass.async_block_till_done()
     entry = result["result"]
@@ -95,4 +103,23 @@ async def test_an_entry_set_up_before_the_demo_settings_gets_them(
 
     assert entry.state is ConfigEntryState.LOADED
     assert entry.runtime_data.client._timings == Timings(**SOAK_LOXONE)
+    assert coordinator_loxone.TLS_CONTEXT is None  # no Loxone root in the file: system roots
     await hass.config_entries.async_unload(entry.entry_id)
+
+
+async def test_the_loxone_root_lets_a_verified_tls_sign_in_through(hass: HomeAssistant) -> None:
+    """The soak's TLS Miniserver is added with verification on: only the file's root trusts it."""
+    authority = TestAuthority("Demo Loxone Root")
+    serial = "504F94A0B1C3"
+    tls = authority.server_context(dyndns_name("127.0.0.1", serial))
+    async with MiniserverSimulator(serial=serial, tls=tls) as miniserver:
+        write_endpoints(hass, loxone_ca_pem=authority.ca_pem.decode("ascii"))
+        assert await hubrelay_demo.async_setup(hass, {})
+        result = await add_miniserver(hass, miniserver.port, use_tls=True)
+        assert result["type"] is FlowResultType.CREATE_ENTRY, result.get("errors")
+        await hass.async_block_till_done()
+        entry = result["result"]
+        assert entry.data[CONF_VERIFY_TLS] is True
+        assert entry.state is ConfigEntryState.LOADED
+        assert entry.runtime_data.connected
+        await hass.config_entries.async_unload(entry.entry_id)

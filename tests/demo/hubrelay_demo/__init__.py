@@ -1,7 +1,9 @@
 """Point HubRelay's Ezlo cloud at the demo's simulated MMS cloud, relay and hub.
 
 The soak run (`scripts/soak`) also uses it to shorten the reconnect delays, so that many faults fit
-into a bounded run; the demo keeps the real ones.
+into a bounded run (the demo keeps the real ones), and to make HubRelay trust the test authority
+that issued its TLS Miniserver's certificate, as a real Gen 2's is trusted through the system's
+roots: verification stays on.
 
 Loaded only by `scripts/demo` and the browser test (``hubrelay_demo:`` in the demo's
 configuration.yaml, this folder linked into its custom_components). HubRelay itself always talks
@@ -42,24 +44,30 @@ CONFIG_SCHEMA = cv.empty_config_schema(DOMAIN)
 _LOGGER = logging.getLogger(__name__)
 
 
-def _load(path: Path) -> tuple[dict[str, Any], ssl.SSLContext]:
-    """Read the endpoints and build a TLS context trusting the simulated relay (blocking I/O)."""
+def _load(path: Path) -> tuple[dict[str, Any], ssl.SSLContext, ssl.SSLContext | None]:
+    """Read the endpoints; build TLS contexts trusting the simulated relay and, when the file
+    names one, the authority of a TLS Miniserver (blocking I/O)."""
     endpoints: dict[str, Any] = json.loads(path.read_text())
     relay_ssl = ssl.create_default_context(cadata=endpoints["relay_ca_pem"])
-    return endpoints, relay_ssl
+    loxone_ca = endpoints.get("loxone_ca_pem")
+    loxone_ssl = None if loxone_ca is None else ssl.create_default_context(cadata=loxone_ca)
+    return endpoints, relay_ssl, loxone_ssl
 
 
 async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
     """Redirect the Ezlo cloud, relay TLS and local port before any HubRelay entry exists."""
     path = Path(hass.config.path(ENDPOINTS_FILE))
     try:
-        endpoints, relay_ssl = await hass.async_add_executor_job(_load, path)
+        endpoints, relay_ssl, loxone_ssl = await hass.async_add_executor_job(_load, path)
     except (OSError, ValueError, KeyError, ssl.SSLError):
         _LOGGER.exception("Cannot read the demo endpoints from %s", path)
         return False
     hub_mms.MMS_OPTIONS.update(endpoints["mms"])
     coordinator_ezlo.LOCAL_PORT = int(endpoints["local_port"])
     coordinator_ezlo.RELAY_SSL = relay_ssl
+    if loxone_ssl is not None:
+        coordinator.TLS_CONTEXT = loxone_ssl
+        _LOGGER.warning("HubRelay trusts the demo's test authority for Miniserver certificates")
     if timings := endpoints.get("timings"):
         _apply_timings(timings)
     websocket_api.async_register_command(hass, _memory)
