@@ -215,7 +215,7 @@ async def run_check(workdir: Path) -> list[str]:
                         + ", ".join(f"{title} {count}" for title, count in counts.items())
                     )
                     systems: list[System] = [
-                        LoxoneSystem(hubs),
+                        LoxoneSystem("loxone", hubs.miniserver),
                         EzloSystem("ezlo local", hubs.ezlo_hub, hubs.cloud),
                         VeraSystem("vera local", hubs.vera, hubs.cloud),
                     ]

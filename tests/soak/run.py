@@ -36,6 +36,7 @@ from tests.soak.extra_hubs import (
     EZLO_LOCAL_SERIAL,
     VERA_RELAY_SERIAL,
     add_ezlo_local,
+    add_miniserver_tls,
     add_vera_relay,
     extra_hubs,
     pointed_at_local,
@@ -775,6 +776,7 @@ async def run_soak(settings: SoakSettings, workdir: Path) -> SoakReport:
             free_port(),
             pointed_at_local(hubs, extra),
             timings=SOAK_TIMINGS,
+            loxone_ca_pem=extra.loxone_ca_pem,
             trace_memory=True,
         )
         try:
@@ -783,8 +785,10 @@ async def run_soak(settings: SoakSettings, workdir: Path) -> SoakReport:
                 api = HomeAssistantApi(session, hass.base_url)
                 token = await api.onboard(LOGIN_USERNAME, LOGIN_PASSWORD)
                 await api.remove_onboarding_extras()
+                # Plain before TLS, relay before local and local before relay: the second of
+                # a kind gets "_2".
                 await api.add_miniserver(hubs.miniserver)
-                # Relay before local and local before relay: the second of a kind gets "_2".
+                await add_miniserver_tls(api, extra.miniserver_tls)
                 await api.add_ezlo("relay")
                 await add_ezlo_local(api, EZLO_LOCAL_SERIAL)
                 await api.add_vera_local(hubs.vera)

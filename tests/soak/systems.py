@@ -17,6 +17,7 @@ from typing import Any
 from tests.demo.stack import SimulatedHubs
 from tests.simulators.ezlo_hub import EzloHubSimulator, NmaRelaySimulator
 from tests.simulators.loxone_demo_house import DEMO_HOUSE
+from tests.simulators.miniserver import MiniserverSimulator
 from tests.simulators.mms_cloud import ROLES, MmsCloudSimulator
 from tests.simulators.vera_luup import VeraLuupSimulator
 from tests.simulators.vera_relay import VeraRelaySimulator
@@ -141,7 +142,8 @@ def _loxone_control(name: str) -> dict[str, Any]:
 
 
 class LoxoneSystem(System):
-    """The Miniserver demo house: analog sensors change, the wake-up volume slider is commanded."""
+    """A Miniserver demo house, plain or over TLS: analog sensors change, the wake-up volume
+    slider is commanded."""
 
     GENERATED = {
         "sensor.garden_outdoor_temperature": "Outdoor temperature",
@@ -149,17 +151,17 @@ class LoxoneSystem(System):
         "sensor.kitchen_oven_power": "Oven power",
     }
 
-    def __init__(self, hubs: SimulatedHubs) -> None:
-        """Drive `hubs.miniserver`."""
+    def __init__(self, name: str, ms: MiniserverSimulator, *, suffix: str = "") -> None:
+        """Drive `ms` (TLS or not, as it serves); `suffix` ends entity ids."""
         super().__init__(
-            "loxone",
-            marker_entity="sensor.garden_garden_brightness",
-            command_entity="number.bedroom_wake_up_volume",
+            name,
+            marker_entity=f"sensor.garden_garden_brightness{suffix}",
+            command_entity=f"number.bedroom_wake_up_volume{suffix}",
         )
-        self.ms = ms = hubs.miniserver
+        self.ms = ms
         self._generated = {
-            entity: _loxone_control(name)["states"]["value"]
-            for entity, name in self.GENERATED.items()
+            entity + suffix: _loxone_control(control)["states"]["value"]
+            for entity, control in self.GENERATED.items()
         }
         self._marker = _loxone_control("Garden brightness")["states"]["value"]
         slider = _loxone_control("Wake-up volume")
@@ -169,22 +171,22 @@ class LoxoneSystem(System):
             self.truths[entity] = equals(self._value_of(uuid))
         self.truths[self.command_entity] = equals(self._value_of(slider_value))
         self.faults = [
-            Fault("loxone: connection dropped", ms.drop_connections),
-            Fault("loxone: dropped in the middle of a table", self._drop_mid_table),
-            Fault("loxone: restart (1 s down)", self._restart),
-            Fault("loxone: out of service (2 s)", self._out_of_service),
-            Fault("loxone: token refused once (401)", self._auth_refused(401)),
-            Fault("loxone: authentication timeout once (420)", self._auth_refused(420)),
-            Fault("loxone: blocked (401, then 4003 for 2 s)", self._blocked, self._unblocked),
-            Fault("loxone: malformed header", self._malformed("bad_header")),
-            Fault("loxone: short header", self._malformed("short_header")),
-            Fault("loxone: text that is no JSON", self._malformed("bad_json")),
-            Fault("loxone: truncated value table", self._truncated),
-            Fault("loxone: slow answers (1 s)", self._slow, self._fast),
-            Fault("loxone: closed with 4006 (user disabled)", self._closed(4006)),
-            Fault("loxone: closed with 4007 (update in progress)", self._closed(4007)),
-            Fault("loxone: closed with 4008 (event slots full)", self._closed(4008)),
-            black_hole("loxone", "loxone", ms.black_hole),
+            Fault(f"{name}: connection dropped", ms.drop_connections),
+            Fault(f"{name}: dropped in the middle of a table", self._drop_mid_table),
+            Fault(f"{name}: restart (1 s down)", self._restart),
+            Fault(f"{name}: out of service (2 s)", self._out_of_service),
+            Fault(f"{name}: token refused once (401)", self._auth_refused(401)),
+            Fault(f"{name}: authentication timeout once (420)", self._auth_refused(420)),
+            Fault(f"{name}: blocked (401, then 4003 for 2 s)", self._blocked, self._unblocked),
+            Fault(f"{name}: malformed header", self._malformed("bad_header")),
+            Fault(f"{name}: short header", self._malformed("short_header")),
+            Fault(f"{name}: text that is no JSON", self._malformed("bad_json")),
+            Fault(f"{name}: truncated value table", self._truncated),
+            Fault(f"{name}: slow answers (1 s)", self._slow, self._fast),
+            Fault(f"{name}: closed with 4006 (user disabled)", self._closed(4006)),
+            Fault(f"{name}: closed with 4007 (update in progress)", self._closed(4007)),
+            Fault(f"{name}: closed with 4008 (event slots full)", self._closed(4008)),
+            black_hole(name, self.kind, ms.black_hole),
         ]
 
     def _value_of(self, uuid: str) -> Callable[[], float]:
@@ -594,13 +596,11 @@ def cloud_reachable(cloud: MmsCloudSimulator) -> None:
 
 
 def all_systems(hubs: SimulatedHubs, extra: ExtraHubs) -> list[System]:
-    """The five systems of one soak run: every connection mode the simulators offer.
-
-    Loxone over TLS is not among them: the Miniserver simulator serves plain HTTP only.
-    """
+    """The six systems of one soak run: every connection mode the simulators offer."""
     cloud = hubs.cloud
     return [
-        LoxoneSystem(hubs),
+        LoxoneSystem("loxone", hubs.miniserver),
+        LoxoneSystem("loxone tls", extra.miniserver_tls, suffix="_2"),
         EzloSystem("ezlo relay", hubs.ezlo_hub, cloud, hubs.ezlo_relay),
         EzloSystem("ezlo local", extra.ezlo_local, cloud, suffix="_2"),
         VeraSystem("vera local", hubs.vera, cloud),

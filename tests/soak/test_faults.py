@@ -9,8 +9,9 @@ from custom_components.hubrelay.protocols.ezlo.mms_credentials import MmsCredent
 from custom_components.hubrelay.protocols.mms import MmsClient
 from tests.simulators.ezlo_hub import EzloHubSimulator, NmaRelaySimulator, client_context
 from tests.simulators.ezlo_hub_house import demo_house
+from tests.simulators.miniserver import MiniserverSimulator
 from tests.simulators.mms_cloud import MmsCloudSimulator
-from tests.soak.systems import EzloSystem
+from tests.soak.systems import SILENCE_BOUNDS, EzloSystem, LoxoneSystem
 
 USERNAME = "soak"
 PASSWORD = "soak-password"
@@ -63,3 +64,15 @@ async def test_relay_identity_expiry_spares_the_local_entrys_identity() -> None:
         await channel.close()
         assert relay_mms.identity is not None
         assert relay_mms.identity.token != presented.token
+
+
+def test_the_tls_miniserver_is_a_loxone_system_of_its_own() -> None:
+    """Its faults and entities are named apart from the plain one's; Loxone's rate and bound."""
+    plain = LoxoneSystem("loxone", MiniserverSimulator())
+    tls = LoxoneSystem("loxone tls", MiniserverSimulator(serial="504F94A0B1C3"), suffix="_2")
+    assert tls.kind == "loxone"
+    assert [f.name.removeprefix("loxone tls: ") for f in tls.faults] == [
+        f.name.removeprefix("loxone: ") for f in plain.faults
+    ]
+    assert {f.bound for f in tls.faults} == {None, SILENCE_BOUNDS["loxone"]}
+    assert set(tls.truths) == {entity + "_2" for entity in plain.truths}
