@@ -83,7 +83,7 @@ async def gen2() -> AsyncIterator[Gen2]:
 
 
 async def _peer_certificate(gen2: Gen2) -> tuple[dict[str, object], bytes]:
-    """The certificate the simulator presents, read and verified by a plain TLS connection."""
+    """The certificate the simulator presents, verified over a bare TLS connection."""
     _, writer = await asyncio.open_connection(
         "127.0.0.1", gen2.ms.port, ssl=gen2.authority.client_context(), server_hostname=NAME
     )
