@@ -23,6 +23,7 @@ from typing import Any
 
 import aiohttp
 
+from tests.simulators.dns_server import DnsServer
 from tests.simulators.ezlo_hub import EzloHubSimulator, NmaRelaySimulator
 from tests.simulators.ezlo_hub_house import demo_house as ezlo_demo_house
 from tests.simulators.miniserver import MiniserverSimulator
@@ -87,17 +88,27 @@ class SimulatedHubs:
     ezlo_relay: NmaRelaySimulator
     vera: VeraLuupSimulator
     vera_relay: VeraRelaySimulator
+    #: The DNS server naming the cloud's servers (None: they are named by address).
+    dns: DnsServer | None = None
 
 
 @contextlib.asynccontextmanager
-async def simulated_hubs(generator_interval: float | None = 2.0) -> AsyncIterator[SimulatedHubs]:
-    """Start the Miniserver demo house, the MMS cloud, an Ezlo hub with relay and a Vera."""
+async def simulated_hubs(
+    generator_interval: float | None = 2.0, cloud_domain: str | None = None
+) -> AsyncIterator[SimulatedHubs]:
+    """Start the Miniserver demo house, the MMS cloud, an Ezlo hub with relay and a Vera.
+
+    `cloud_domain`: name the cloud's servers in this domain and serve the names by DNS.
+    """
     async with contextlib.AsyncExitStack() as stack:
         miniserver = await stack.enter_async_context(MiniserverSimulator())
         if generator_interval is not None:
             miniserver.enable_generator(generator_interval)
             stack.callback(miniserver.disable_generator)
-        cloud = await stack.enter_async_context(MmsCloudSimulator())
+        cloud = await stack.enter_async_context(MmsCloudSimulator(domain=cloud_domain))
+        dns = None
+        if cloud_domain is not None:
+            dns = await stack.enter_async_context(DnsServer(cloud.hostnames))
         cloud.add_account(DEMO_USERNAME, DEMO_PASSWORD)
         ezlo_hub = await stack.enter_async_context(
             EzloHubSimulator(ezlo_demo_house(DEMO_EZLO_SERIAL))
@@ -124,7 +135,7 @@ async def simulated_hubs(generator_interval: float | None = 2.0) -> AsyncIterato
         cloud.add_hub(
             DEMO_USERNAME, DEMO_VERA_SERIAL, relay_url=vera_relay.host, kind="vera", name="VeraPlus"
         )
-        yield SimulatedHubs(miniserver, cloud, ezlo_hub, ezlo_relay, vera, vera_relay)
+        yield SimulatedHubs(miniserver, cloud, ezlo_hub, ezlo_relay, vera, vera_relay, dns)
 
 
 def free_port() -> int:
@@ -136,12 +147,15 @@ def free_port() -> int:
 
 
 def demo_endpoints(hubs: SimulatedHubs) -> dict[str, Any]:
-    """Where the demo's Home Assistant finds the simulated Ezlo cloud, relay and hub."""
-    return {
+    """Where the demo's Home Assistant finds the simulated Ezlo cloud, relay, hub and DNS."""
+    endpoints: dict[str, Any] = {
         "mms": hubs.cloud.client_kwargs(),
         "local_port": hubs.ezlo_hub.port,
         "relay_ca_pem": hubs.ezlo_relay.cert_pem.decode("ascii"),
     }
+    if hubs.dns is not None:
+        endpoints["dns_port"] = hubs.dns.port
+    return endpoints
 
 
 def prepare_config(

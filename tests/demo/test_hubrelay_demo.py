@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 import json
 from pathlib import Path
 from typing import Any
@@ -11,6 +11,7 @@ from homeassistant.config_entries import SOURCE_USER, ConfigEntryState, ConfigFl
 from homeassistant.const import CONF_HOST, CONF_PASSWORD, CONF_PORT, CONF_USERNAME
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
+from homeassistant.helpers.aiohttp_client import _async_get_or_create_resolver
 import pytest
 
 from custom_components.hubrelay.const import CONF_USE_TLS, CONF_VERIFY_TLS, DOMAIN
@@ -20,6 +21,7 @@ from custom_components.hubrelay.loxone import coordinator as coordinator_loxone
 from custom_components.hubrelay.protocols.loxone import Timings
 from custom_components.hubrelay.vera import coordinator as coordinator_vera
 from tests.demo import hubrelay_demo
+from tests.simulators.dns_server import DnsServer
 from tests.simulators.ezlo_hub import certificate
 from tests.simulators.miniserver import MiniserverSimulator, dyndns_name
 from tests.simulators.tls_authority import TestAuthority
@@ -50,7 +52,7 @@ async def miniserver() -> AsyncIterator[MiniserverSimulator]:
         yield simulator
 
 
-def write_endpoints(hass: HomeAssistant, **extra: str) -> dict[str, Any]:
+def write_endpoints(hass: HomeAssistant, **extra: Any) -> dict[str, Any]:
     """What the demo writes next to configuration.yaml, with the soak's shorter delays."""
     timings = {
         "loxone": SOAK_LOXONE,
@@ -123,3 +125,35 @@ async def test_the_loxone_root_lets_a_verified_tls_sign_in_through(hass: HomeAss
         assert entry.state is ConfigEntryState.LOADED
         assert entry.runtime_data.connected
         await hass.config_entries.async_unload(entry.entry_id)
+
+
+async def test_ready_answers_after_the_reloads(
+    hass: HomeAssistant,
+    miniserver: MiniserverSimulator,
+    hass_ws_client: Callable[..., Awaitable[Any]],
+) -> None:
+    """The soak asks after a restart: once answered, no reload can take its entities away."""
+    result = await add_miniserver(hass, miniserver.port, use_tls=False)
+    await hass.async_block_till_done()
+    entry = result["result"]
+    write_endpoints(hass)
+    assert await hubrelay_demo.async_setup(hass, {})
+    client = await hass_ws_client(hass)
+    await client.send_json_auto_id({"type": "hubrelay_demo/ready"})
+    answer = await client.receive_json()
+    assert answer["success"]
+    assert entry.state is ConfigEntryState.LOADED
+    assert entry.runtime_data.client._timings == Timings(**SOAK_LOXONE)
+    await hass.config_entries.async_unload(entry.entry_id)
+
+
+@pytest.mark.usefixtures("disable_mock_zeroconf_resolver", "mock_async_zeroconf")
+async def test_host_names_resolve_through_the_soaks_dns_server(hass: HomeAssistant) -> None:
+    """Home Assistant's own resolver (the one of its shared HTTP sessions) asks the soak's DNS."""
+    async with DnsServer({"auth.mios.test": "127.0.0.7"}) as dns:
+        write_endpoints(hass, dns_port=dns.port)
+        assert await hubrelay_demo.async_setup(hass, {})
+        resolver = _async_get_or_create_resolver(hass)
+        answers = await resolver.resolve("auth.mios.test", 443)
+        assert [answer["host"] for answer in answers] == ["127.0.0.7"]
+        assert ("auth.mios.test", 1) in dns.queries

@@ -24,6 +24,7 @@ clients use ``scheme="http"``. ``Server_Event`` hosts are reported but not serve
 Public API (the contract with the MMS client tests and the Ezlo / Vera simulators)::
 
     async with MmsCloudSimulator() as cloud:    # port=0: auth port; the other roles take free ports
+    MmsCloudSimulator(domain="mios.test")        # roles named auth.mios.test:<port>, ... (DNS)
         cloud.add_account("user", "pass") -> Account     # .pk_account, .pk_user, .serials
         cloud.add_hub("user", "90000123", relay_url="ws://127.0.0.1:1234", kind="ezlo",
                       name="Ezlo Plus", local_ip="127.0.0.1",
@@ -31,6 +32,7 @@ Public API (the contract with the MMS client tests and the Ezlo / Vera simulator
         cloud.client_kwargs() -> {"auth_hosts", "scheme", "cloud_url", "api_cloud_url"}  # MmsClient
         cloud.base_url / auth_url / auth_alt_url / cloud_url / api_cloud_url ; cloud.url(role)
         cloud.host(role) -> "127.0.0.1:<port>" ; cloud.auth_hosts -> (auth_url, auth_alt_url)
+        cloud.hostnames -> {name: "127.0.0.1"}   # with a domain: what a DNS server must answer
         cloud.validate_identity(identity, signature) -> username | None   # valid & unexpired
         cloud.local_keys(serial) -> LocalKeys(serial, controller_uuid, user, token)
         cloud.hub(serial) -> HubRecord ; cloud.account(username) -> Account
@@ -47,6 +49,8 @@ Public API (the contract with the MMS client tests and the Ezlo / Vera simulator
         cloud.primary_auth_down = True     # same as cloud.down.add("auth")
         cloud.down = {"device"}            # these roles drop every connection without answering
         cloud.errors = {"account": 500}    # these roles answer every request with that status
+        cloud.outage = 503                 # every role answers that status until set to None
+                                           # (apart from `errors`, which short faults clear)
         cloud.bodies = {"device": "<html>"}  # these roles answer every request 200 with that body
         cloud.response_delay = 0.5         # seconds before every answer
 
@@ -92,9 +96,16 @@ DEMO_VERA_SERIAL = "50000456"
 class MmsCloudSimulator:
     """Auth, account, device and Ezlo cloud servers of the MMS cloud, on loopback."""
 
-    def __init__(self, *, host: str = "127.0.0.1", port: int = 0) -> None:
-        """``port`` is the primary auth server's; every other role gets a free port."""
+    def __init__(
+        self, *, host: str = "127.0.0.1", port: int = 0, domain: str | None = None
+    ) -> None:
+        """``port`` is the primary auth server's; every other role gets a free port.
+
+        ``domain``: name the servers ``<role>.<domain>`` (clients then resolve them by DNS, see
+        `hostnames`) instead of by their address.
+        """
         self._bind_host = host
+        self._domain = domain
         self._auth_port = port
         self._signer = TicketSigner()
         self._accounts: dict[str, Account] = {}
@@ -109,6 +120,7 @@ class MmsCloudSimulator:
         self.cloud_token_lifetime = 3_600.0
         self.down: set[str] = set()
         self.errors: dict[str, int] = {}
+        self.outage: int | None = None
         self.bodies: dict[str, str] = {}
         self.response_delay = 0.0
         self.names: dict[str, str] = {}
@@ -154,7 +166,17 @@ class MmsCloudSimulator:
 
     def host(self, role: str) -> str:
         """Return the role's server as MMS names servers: ``host:port`` without a scheme."""
-        return f"{self._bind_host}:{self._ports[role]}"
+        return f"{self._hostname(role)}:{self._ports[role]}"
+
+    def _hostname(self, role: str) -> str:
+        if self._domain is None:
+            return self._bind_host
+        return f"{role.replace('_', '-')}.{self._domain}"
+
+    @property
+    def hostnames(self) -> dict[str, str]:
+        """Return every server name and the address it must resolve to."""
+        return {self._hostname(role): self._bind_host for role in ROLES}
 
     def _name(self, role: str) -> str:
         """Return how answers name a role's server: a `names` override (hostile), else its host."""
@@ -301,7 +323,7 @@ class MmsCloudSimulator:
         if self.response_delay:
             await asyncio.sleep(self.response_delay)
         self.requests.append((role, request.method, request.path))
-        status = self.errors.get(role)
+        status = self.outage or self.errors.get(role)
         if status is not None:
             return web.Response(status=status, text="Internal error")
         body = self.bodies.get(role)

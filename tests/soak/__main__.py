@@ -62,6 +62,9 @@ def main() -> None:
         hubrelay_memory_bound_mib=args.memory_bound,
         seed=args.seed,
         restart_at=restart_at,
+        # The cloud's names fail for a fifth of the run, then it answers 503 for a quarter.
+        dns_failure=(0.35 * args.duration, 0.2 * args.duration),
+        cloud_outage=(0.6 * args.duration, 0.25 * args.duration),
         # Not a test: the long run fails on a black hole noticed later than its bound.
         enforce_bounds=True,
     )

@@ -5,7 +5,9 @@ WebSocket API, as the frontend does), and every second or so one fault from ever
 simulator's knobs hits. After the run: every command reached its hub exactly once or failed with a
 clear error, every driven entity shows its hub's value, no entity is left unavailable, memory after
 warm-up stayed within a bound, Home Assistant logged no unhandled exception or blocking call, and
-no fault made it ask the user to sign in again (none of them refuses a credential).
+no fault made it ask the user to sign in again (none of them refuses a credential). Twice the
+whole cloud fails for a while as the faults go on: every server answering 503, then its names not
+resolving.
 """
 
 from __future__ import annotations
@@ -42,7 +44,10 @@ from tests.soak.extra_hubs import (
     pointed_at_local,
 )
 from tests.soak.ha_client import CallOutcome, HaWebSocket
-from tests.soak.systems import HOLD_SECONDS, Fault, System, all_systems
+from tests.soak.systems import HOLD_SECONDS, Fault, Outage, System, all_systems, cloud_outages
+
+#: The domain of the simulated cloud's server names, served by the soak's DNS server.
+CLOUD_DOMAIN = "mios.test"
 
 #: HubRelay's delays for the soak: the real ones divided by about ten, so that a fault's
 #: reconnect fits into seconds (the logic is the same; only the waiting is shorter).
@@ -118,6 +123,12 @@ class SoakSettings:
     restart_at: float | None = 12.0
     #: Fail (not only report) when a black hole's recovery exceeds its bound plus slack.
     enforce_bounds: bool = False
+    #: (seconds into the run, length) of the cloud's names not resolving, and of every MMS cloud
+    #: server answering 503; each begins once Home Assistant is up and the one before ended (None:
+    #: not at all). Home Assistant caches a name for 10 s and c-ares for 5 s, and reuses open
+    #: connections without a lookup: a short DNS failure goes unnoticed.
+    dns_failure: tuple[float, float] | None = (32.0, 18.0)
+    cloud_outage: tuple[float, float] | None = (51.0, 8.0)
     seed: int = 2026
 
     def rate(self, kind: str) -> float:
@@ -156,6 +167,34 @@ class FaultRun:
 
 
 @dataclass(slots=True)
+class OutageRun:
+    """One cloud outage: when it began, how long it lasted, the faults injected meanwhile."""
+
+    name: str
+    began: float
+    what: str
+    seconds: float = 0.0
+    refused: int = 0
+    faults: list[FaultRun] = field(default_factory=list)
+
+    def render(self) -> list[str]:
+        """Its lines in the report."""
+        lines = [
+            f"  {self.name}: {self.seconds:.0f} s from {self.began:.0f} s, {self.refused} "
+            f"{self.what} failed, {len(self.faults)} faults injected meanwhile"
+        ]
+        systems: dict[str, list[float]] = {}
+        for fault in self.faults:
+            systems.setdefault(fault.system, []).append(fault.recovery or float("nan"))
+        lines.extend(
+            f"    {system:10} {len(times):3d} recovered: median {statistics.median(times):.2f} s, "
+            f"max {max(times):.2f} s"
+            for system, times in systems.items()
+        )
+        return lines
+
+
+@dataclass(slots=True)
 class SoakReport:
     """Figures and failures of one run."""
 
@@ -166,6 +205,7 @@ class SoakReport:
     delivered: dict[str, int] = field(default_factory=dict)
     skipped: dict[str, int] = field(default_factory=dict)
     faults: list[FaultRun] = field(default_factory=list)
+    outages: list[OutageRun] = field(default_factory=list)
     memory: list[tuple[float, float]] = field(default_factory=list)
     hubrelay_memory: list[tuple[float, float]] = field(default_factory=list)
     #: RSS samples before this time are left out: the first tracemalloc snapshot (about 100 MiB
@@ -252,6 +292,8 @@ class SoakReport:
                 f"      {name}: {len(times)}x, median {statistics.median(times):.2f} s, "
                 f"max {max(times):.2f} s{bound}"
             )
+        for outage in self.outages:
+            lines.extend(outage.render())
         if growth := self.growth(self.hubrelay_memory):
             first, last, delta = growth
             lines.append(
@@ -389,10 +431,14 @@ class Soak:
         systems: list[System],
         ws: HaWebSocket,
         hass: HomeAssistantProcess,
+        outages: list[tuple[Outage, tuple[float, float]]],
     ) -> None:
-        """Prepare the load, the faults and the report."""
+        """Prepare the load, the faults, the cloud outages (each with its window) and the report."""
         self.settings = settings
         self.systems = systems
+        self.outages = outages
+        #: The cloud outage going on (faults only the cloud can end wait for its end).
+        self._outage: OutageRun | None = None
         self.ws = ws
         self.hass = hass
         self.rng = random.Random(settings.seed)
@@ -421,6 +467,7 @@ class Soak:
                 group.create_task(self._generate(system))
                 group.create_task(self._commands(system))
             group.create_task(self._faults())
+            group.create_task(self._outages())
             group.create_task(self._probe())
             group.create_task(self._restart())
         self.report.elapsed = time.monotonic() - self._start
@@ -488,13 +535,41 @@ class Soak:
             if not deck:
                 deck = [(system, fault) for system in self.systems for fault in system.faults]
                 self.rng.shuffle(deck)
-            system, fault = deck.pop()
+            outage = self._outage
+            index = len(deck) - 1 if outage is None else _during_outage(deck)
+            if index is None:
+                continue  # only faults the cloud must end are left: they wait for it
+            system, fault = deck.pop(index)
             self._marker += 1
             self._busy += 1
             try:
-                self.report.faults.append(await self._inject(system, fault, float(self._marker)))
+                run = await self._inject(system, fault, float(self._marker))
             finally:
                 self._busy -= 1
+            self.report.faults.append(run)
+            if outage is not None:
+                outage.faults.append(run)
+
+    async def _outages(self) -> None:
+        """Each cloud outage in its window, while the load and the other faults go on."""
+        for outage, (at, seconds) in self.outages:
+            await asyncio.sleep(max(0.0, self._start + at - time.monotonic()))
+            await self._ha_up.wait()
+            if not self._running():
+                return
+            began = time.monotonic()
+            run = OutageRun(outage.name, began - self._start, outage.what)
+            self.report.outages.append(run)
+            self._outage = run
+            asked = outage.refused()
+            outage.begin()
+            try:
+                await asyncio.sleep(min(seconds, max(0.0, self._deadline - began)))
+            finally:
+                outage.end()
+                self._outage = None
+                run.seconds = time.monotonic() - began
+                run.refused = outage.refused() - asked
 
     async def _inject(self, system: System, fault: Fault, marker: float) -> FaultRun:
         started = time.monotonic()
@@ -560,6 +635,8 @@ class Soak:
         if at is None:
             return
         await asyncio.sleep(max(0.0, self._start + at - time.monotonic()))
+        # Not during a cloud outage: its entries would wait for the cloud to be set up again.
+        await wait_until(lambda: self._outage is None, self.settings.duration)
         if not self._running():
             return
         self._ha_up.clear()
@@ -570,6 +647,7 @@ class Soak:
             self.report.restarted_at = started - self._start
             await self.hass.restart(RESTART_TIMEOUT)
             await self.ws.reconnect()
+            await self._demo_ready()
             await self._restored(before, started)
             for system in self.systems:
                 self.report.faults.append(await self._shown_after_restart(system, started))
@@ -583,6 +661,24 @@ class Soak:
             )
         finally:
             self._ha_up.set()
+
+    async def _demo_ready(self) -> None:
+        """Wait for the demo component's reloads of entries set up before its settings.
+
+        Home Assistant answers on its API before every integration is set up: until the demo
+        component is, its command is unknown.
+        """
+        deadline = time.monotonic() + RESTART_TIMEOUT
+        while True:
+            ready = await self.ws.request({"type": "hubrelay_demo/ready"}, RESTART_TIMEOUT)
+            if ready.get("success"):
+                return
+            if ready.get("error", {}).get("code") != "unknown_command" or (
+                time.monotonic() > deadline
+            ):
+                self.report.failures.append(f"the demo settings were not applied: {ready}")
+                return
+            await asyncio.sleep(0.2)
 
     async def _our_entities(self) -> set[str]:
         """HubRelay's enabled entities (disabled ones have no state by design)."""
@@ -604,7 +700,11 @@ class Soak:
         wanted = [entity for system in self.systems for entity in system.truths]
 
         def back() -> bool:
-            return all(e in self.ws.states and not self.ws.unavailable(e) for e in wanted)
+            # Every entity with a state: an entry the demo component reloads (it was set up
+            # before the soak's settings) has its entities removed and added again meanwhile.
+            return all(e in self.ws.states for e in after) and all(
+                e in self.ws.states and not self.ws.unavailable(e) for e in wanted
+            )
 
         try:
             await wait_until(back, self.settings.recovery_timeout)
@@ -679,6 +779,18 @@ class Soak:
                 f"Home Assistant's RSS grew by {rss[2]:.1f} MiB after warm-up "
                 f"(bound {settings.rss_bound_mib:.0f} MiB)"
             )
+
+
+def _during_outage(deck: list[tuple[System, Fault]]) -> int | None:
+    """The fault to inject next while the cloud is out, if any can be.
+
+    A relay mode's fault goes first: its reconnect is what an outage puts to the test. Faults only
+    the cloud can end wait for it.
+    """
+    allowed = [i for i, (_system, fault) in enumerate(deck) if not fault.needs_cloud]
+    relayed = [i for i in allowed if deck[i][0].name.endswith("relay")]
+    choice = relayed or allowed
+    return choice[-1] if choice else None
 
 
 async def wait_until(condition: Callable[[], bool], seconds: float) -> None:
@@ -767,10 +879,19 @@ async def check_reset_miniserver(
 async def run_soak(settings: SoakSettings, workdir: Path) -> SoakReport:
     """Start the simulators and Home Assistant, add a hub per connection mode, soak, check."""
     async with (
-        simulated_hubs(generator_interval=None) as hubs,
+        simulated_hubs(generator_interval=None, cloud_domain=CLOUD_DOMAIN) as hubs,
         extra_hubs(hubs) as extra,
     ):
         systems = all_systems(hubs, extra)
+        windows = (settings.dns_failure, settings.cloud_outage)
+        outages = sorted(
+            (
+                (outage, window)
+                for outage, window in zip(cloud_outages(hubs), windows, strict=True)
+                if window is not None
+            ),
+            key=lambda scheduled: scheduled[1][0],
+        )
         hass = HomeAssistantProcess(
             workdir / "config",
             free_port(),
@@ -796,7 +917,7 @@ async def run_soak(settings: SoakSettings, workdir: Path) -> SoakReport:
                 ws = HaWebSocket(session, hass.base_url, token)
                 await ws.connect()
                 try:
-                    report = await _soak(settings, systems, ws, hass)
+                    report = await _soak(settings, systems, ws, hass, outages)
                     await check_reset_miniserver(hubs.miniserver, ws, report, settings)
                     return report
                 finally:
@@ -806,7 +927,11 @@ async def run_soak(settings: SoakSettings, workdir: Path) -> SoakReport:
 
 
 async def _soak(
-    settings: SoakSettings, systems: list[System], ws: HaWebSocket, hass: HomeAssistantProcess
+    settings: SoakSettings,
+    systems: list[System],
+    ws: HaWebSocket,
+    hass: HomeAssistantProcess,
+    outages: list[tuple[Outage, tuple[float, float]]],
 ) -> SoakReport:
     wanted = [entity for system in systems for entity in system.truths]
     try:
@@ -815,7 +940,7 @@ async def _soak(
         missing = [e for e in wanted if e not in ws.states]
         raise RuntimeError(f"Home Assistant never showed {missing}") from None
     log_offset = hass.output.stat().st_size
-    soak = Soak(settings, systems, ws, hass)
+    soak = Soak(settings, systems, ws, hass, outages)
     report = await soak.run()
     registry = await ws.entity_registry()
     if unavailable := unavailable_entities(ws, registry):

@@ -42,13 +42,29 @@ class Fault:
     """One fault: inject it now; `restore` (if any) runs `HOLD_SECONDS` later.
 
     `bound`: the seconds within which the client should notice it on its own (a black hole);
-    the report compares the recovery with it.
+    the report compares the recovery with it. `needs_cloud`: only the MMS cloud can end it (a new
+    login or new keys), so it waits while a cloud outage lasts.
     """
 
     name: str
     inject: Callable[[], Awaitable[None]]
     restore: Callable[[], Awaitable[None]] | None = None
     bound: float | None = None
+    needs_cloud: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Outage:
+    """A condition of the whole cloud that lasts minutes while the faults go on.
+
+    `refused` counts what the clients have asked of the cloud so far and did not get (`what`).
+    """
+
+    name: str
+    begin: Callable[[], None]
+    end: Callable[[], None]
+    refused: Callable[[], int]
+    what: str
 
 
 def black_hole(name: str, kind: str, silence: Callable[[], None]) -> Fault:
@@ -321,11 +337,12 @@ class EzloSystem(System):
         ]
         if relay is None:
             self.faults += [
-                Fault(f"{name}: local key rotated", self._rotate_key),
+                Fault(f"{name}: local key rotated", self._rotate_key, needs_cloud=True),
                 Fault(
                     f"{name}: local key rotated while the cloud answers 503",
                     self._rotate_key_cloud_errors,
                     self._cloud_ok,
+                    needs_cloud=True,
                 ),
             ]
             return
@@ -334,7 +351,11 @@ class EzloSystem(System):
             Fault(
                 f"{name}: hub offline at the relay (register refused)", self._offline, self._online
             ),
-            Fault(f"{name}: cloud identity expired, relay dropped", self._identity_expired),
+            Fault(
+                f"{name}: cloud identity expired, relay dropped",
+                self._identity_expired,
+                needs_cloud=True,
+            ),
             Fault(f"{name}: relay says already logged in", self._already_logged_in),
             Fault(f"{name}: cloud answers 503, relay dropped", self._cloud_errors, self._cloud_ok),
             Fault(f"{name}: cloud unreachable, relay dropped", self._cloud_down, self._cloud_ok),
@@ -593,6 +614,39 @@ def cloud_reachable(cloud: MmsCloudSimulator) -> None:
     """Every cloud server answers again."""
     cloud.errors.clear()
     cloud.down.clear()
+
+
+def cloud_outages(hubs: SimulatedHubs) -> list[Outage]:
+    """The cloud's names not resolving, then every cloud server answering 503 (needs `hubs.dns`)."""
+    cloud, dns = hubs.cloud, hubs.dns
+    assert dns is not None, "the soak names the cloud's servers by DNS"
+
+    def answer_503() -> None:
+        cloud.outage = 503
+
+    def answer() -> None:
+        cloud.outage = None
+
+    def servfail() -> None:
+        dns.failure = "servfail"
+
+    def resolve() -> None:
+        dns.failure = None
+
+    def requests() -> int:
+        return len(cloud.requests)
+
+    def lookups() -> int:
+        return len(dns.queries)
+
+    return [
+        Outage(
+            "the cloud's names do not resolve (SERVFAIL)", servfail, resolve, lookups, "DNS lookups"
+        ),
+        Outage(
+            "every MMS cloud server answers 503", answer_503, answer, requests, "cloud requests"
+        ),
+    ]
 
 
 def all_systems(hubs: SimulatedHubs, extra: ExtraHubs) -> list[System]:

@@ -1,9 +1,10 @@
 """Point HubRelay's Ezlo cloud at the demo's simulated MMS cloud, relay and hub.
 
 The soak run (`scripts/soak`) also uses it to shorten the reconnect delays, so that many faults fit
-into a bounded run (the demo keeps the real ones), and to make HubRelay trust the test authority
+into a bounded run (the demo keeps the real ones), to make HubRelay trust the test authority
 that issued its TLS Miniserver's certificate, as a real Gen 2's is trusted through the system's
-roots: verification stays on.
+roots (verification stays on), and to resolve host names through its DNS server, whose failures
+are then real ones for every lookup Home Assistant makes.
 
 Loaded only by `scripts/demo` and the browser test (``hubrelay_demo:`` in the demo's
 configuration.yaml, this folder linked into its custom_components). HubRelay itself always talks
@@ -14,6 +15,7 @@ writes. Everything after that is the real integration speaking the real protocol
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 from pathlib import Path
@@ -25,6 +27,7 @@ from homeassistant.components import websocket_api
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers import config_validation as cv
+from homeassistant.helpers.aiohttp_client import _async_get_or_create_resolver
 from homeassistant.helpers.typing import ConfigType
 
 from custom_components.hubrelay.ezlo import coordinator as coordinator_ezlo
@@ -70,7 +73,10 @@ async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
         _LOGGER.warning("HubRelay trusts the demo's test authority for Miniserver certificates")
     if timings := endpoints.get("timings"):
         _apply_timings(timings)
+    if dns_port := endpoints.get("dns_port"):
+        _resolve_through(hass, int(dns_port))
     websocket_api.async_register_command(hass, _memory)
+    websocket_api.async_register_command(hass, _ready)
     _LOGGER.warning(
         "HubRelay's Ezlo cloud is the demo's simulator at %s (local hub port %s)",
         endpoints["mms"].get("cloud_url"),
@@ -88,10 +94,29 @@ def _reload_entries_set_up_before(hass: HomeAssistant) -> None:
     this component side by side, neither depending on the other, and an entry may be built first
     with the real cloud and the real delays (the soak's Miniserver then kept a 300 s backoff).
     """
+    reloads = hass.data.setdefault(DOMAIN, [])
     for entry in hass.config_entries.async_entries("hubrelay"):
         if entry.state is not ConfigEntryState.NOT_LOADED:
             _LOGGER.warning("Reloading %s: it was set up before the demo settings", entry.title)
-            hass.config_entries.async_schedule_reload(entry.entry_id)
+            # The reload waits for a set-up in progress (the entry's lock).
+            reloads.append(hass.async_create_task(hass.config_entries.async_reload(entry.entry_id)))
+
+
+@websocket_api.websocket_command({"type": "hubrelay_demo/ready"})
+@websocket_api.async_response
+async def _ready(
+    hass: HomeAssistant, connection: websocket_api.ActiveConnection, msg: dict[str, Any]
+) -> None:
+    """Answer once the reloads of entries set up before the demo settings are done."""
+    await asyncio.gather(*hass.data.get(DOMAIN, []))
+    connection.send_result(msg["id"])
+
+
+@callback
+def _resolve_through(hass: HomeAssistant, port: int) -> None:
+    """Send Home Assistant's DNS queries (c-ares, shared by its HTTP sessions) to 127.0.0.1:port."""
+    _async_get_or_create_resolver(hass)._resolver.nameservers = [f"127.0.0.1:{port}"]
+    _LOGGER.warning("Home Assistant resolves host names through the soak's DNS server")
 
 
 def _apply_timings(timings: dict[str, Any]) -> None:

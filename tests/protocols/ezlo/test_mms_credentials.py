@@ -17,7 +17,7 @@ from custom_components.hubrelay.protocols.ezlo.mms_credentials import MmsCredent
 from custom_components.hubrelay.protocols.mms import HubLocalKeys, MmsClient
 from tests.simulators.ezlo_hub import EzloHubSimulator, NmaRelaySimulator, client_context
 from tests.simulators.ezlo_hub_house import demo_house
-from tests.simulators.mms_cloud import MmsCloudSimulator
+from tests.simulators.mms_cloud import ROLES, MmsCloudSimulator
 
 from .conftest import SessionFactory
 from .helpers import wait_until
@@ -149,9 +149,11 @@ async def test_cloud_errors_become_ezlo_errors_and_auth_stays_auth(
         client = MmsClient(http, "owner", "secret-password", **cloud.client_kwargs())
         credentials = MmsCredentials(client, "45006642")
         first = await credentials.relay(refresh=False)
-        cloud.down = {"device", "device_alt"}
+        cloud.down = {"auth", "auth_alt"}
         with pytest.raises(EzloConnectionError, match="MMS cloud unavailable"):
             await credentials.relay(refresh=True)
+        cloud.down = {"device", "device_alt"}
+        assert (await credentials.relay(refresh=True)).url == first.url  # the last relay
         cloud.down = {"account", "account_alt", "device", "device_alt", "cloud"}
         info = HubInfo.from_json({"serial": "45006642"})
         with pytest.raises(EzloConnectionError, match="cannot fetch the hub's local keys"):
@@ -162,3 +164,35 @@ async def test_cloud_errors_become_ezlo_errors_and_auth_stays_auth(
         # Without a listener the fetched keys are simply used.
         key = await credentials.local_key(info, refresh=False)
         assert key.user == cloud.local_keys("45006642").user
+
+
+async def test_relay_rides_out_a_cloud_outage(
+    http: aiohttp.ClientSession, make_session: SessionFactory
+) -> None:
+    """Device servers answering 503 keep no hub off the relay it was on; a new hub must wait."""
+    async with MmsCloudSimulator() as cloud, EzloHubSimulator() as hub:
+        serial = hub.house.serial
+        cloud.add_account("owner", "secret-password")
+
+        def valid(identity: str, signature: str) -> bool:
+            return cloud.validate_identity(identity, signature) is not None
+
+        async with NmaRelaySimulator(hub, identity_check=valid) as relay:
+            cloud.add_hub("owner", serial, relay_url=relay.url, kind="ezlo", name="Ezlo Plus")
+            client = MmsClient(http, "owner", "secret-password", **cloud.client_kwargs())
+            credentials = MmsCredentials(client, serial)
+            remote = await make_session(
+                RelayTransport(
+                    serial, credentials.relay, ssl_context=client_context(relay.cert_pem)
+                )
+            )
+            cloud.errors.update(dict.fromkeys(ROLES, 503))
+            asked = len(cloud.requests)
+            await relay.drop_connections()
+            await wait_until(lambda: remote.reconnects == 1 and remote.connected)
+            assert {role for role, _method, _path in cloud.requests[asked:]} >= {"device"}
+            assert relay.logins == [True, True]
+
+            with pytest.raises(EzloConnectionError, match="MMS cloud unavailable"):
+                await MmsCredentials(client, serial).relay(refresh=False)
+            await remote.close()

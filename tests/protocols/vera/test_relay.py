@@ -18,6 +18,7 @@ from custom_components.hubrelay.protocols.vera import (
     VeraSession,
     VeraTimeoutError,
 )
+from tests.simulators.mms_cloud import ROLES
 
 from .conftest import FAST, PASSWORD, USER, Cloud, eventually
 
@@ -147,3 +148,25 @@ async def test_plain_relay_name_gets_no_session_token(remote: Cloud) -> None:
         await session.connect()
     assert remote.relay.requests == []
     await session.close()
+
+
+async def test_cloud_outage_keeps_the_last_relay(remote: Cloud) -> None:
+    """Device servers answering 503 cut no unit off the relay that served it; a new one waits."""
+    transport = RelayTransport(remote.http, remote.mms(), remote.hub.house.serial)
+    await transport.get({"id": "sdata", "output_format": "json"}, 2.0)
+    remote.cloud.errors = dict.fromkeys(ROLES, 503)
+    remote.relay.reject_next(2)
+    with pytest.raises(VeraConnectionError, match="HTTP 401"):
+        await transport.get({"id": "sdata", "output_format": "json"}, 2.0)
+    assert transport.relay is None
+    asked = len(remote.cloud.requests)
+    body = await transport.get({"id": "sdata", "output_format": "json"}, 2.0)
+    assert '"serial_number"' in body
+    assert transport.relay == remote.relay.host
+    assert [role for role, _method, _path in remote.cloud.requests[asked:]] == [
+        "device",
+        "device_alt",
+    ]
+    fresh = RelayTransport(remote.http, remote.mms(), remote.hub.house.serial)
+    with pytest.raises(VeraConnectionError, match="HTTP 503"):
+        await fresh.get({"id": "sdata", "output_format": "json"}, 2.0)
