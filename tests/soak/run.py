@@ -784,12 +784,13 @@ class Soak:
 def _during_outage(deck: list[tuple[System, Fault]]) -> int | None:
     """The fault to inject next while the cloud is out, if any can be.
 
-    A relay mode's fault goes first: its reconnect is what an outage puts to the test. Faults only
-    the cloud can end wait for it.
+    A relay mode's fault goes first, a quick one before a black hole (which takes the keepalive's
+    bound): its reconnect is what an outage puts to the test. Faults only the cloud can end wait.
     """
     allowed = [i for i, (_system, fault) in enumerate(deck) if not fault.needs_cloud]
     relayed = [i for i in allowed if deck[i][0].name.endswith("relay")]
-    choice = relayed or allowed
+    quick = [i for i in relayed if deck[i][1].bound is None]
+    choice = quick or relayed or allowed
     return choice[-1] if choice else None
 
 

@@ -54,8 +54,10 @@ async def test_relay_faults_first_and_cloud_faults_wait() -> None:
         (relay, _fault("relay one")),
         (local, _fault("local one")),
         (local, _fault("rotated", needs_cloud=True)),
+        (relay, Fault("relay black hole", _fault("-").inject, bound=15.0)),
     ]
     assert _during_outage(deck) == 0
+    deck = deck[:3]
     assert _during_outage(deck[1:]) == 0
     assert _during_outage(deck[2:]) is None
     # Only faults a login or new keys end wait: those the soak marks.
