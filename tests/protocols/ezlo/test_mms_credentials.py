@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+import contextlib
+from dataclasses import dataclass
+
 import aiohttp
 import pytest
 
@@ -23,42 +27,63 @@ from .conftest import SessionFactory
 from .helpers import wait_until
 
 
-async def test_relay_and_local_through_mms(
-    http: aiohttp.ClientSession, make_session: SessionFactory
-) -> None:
+@dataclass
+class RelayedHub:
+    """A hub behind its NMA relay, on an MMS account, and a client signed in to the account."""
+
+    cloud: MmsCloudSimulator
+    hub: EzloHubSimulator
+    relay: NmaRelaySimulator
+    client: MmsClient
+
+    def transport(self, credentials: MmsCredentials) -> RelayTransport:
+        return RelayTransport(
+            self.hub.house.serial,
+            credentials.relay,
+            ssl_context=client_context(self.relay.cert_pem),
+        )
+
+
+@contextlib.asynccontextmanager
+async def relayed_hub(http: aiohttp.ClientSession) -> AsyncIterator[RelayedHub]:
     async with MmsCloudSimulator() as cloud, EzloHubSimulator() as hub:
-        serial = hub.house.serial
         cloud.add_account("owner", "secret-password")
 
         def valid(identity: str, signature: str) -> bool:
             return cloud.validate_identity(identity, signature) is not None
 
         async with NmaRelaySimulator(hub, identity_check=valid) as relay:
+            serial = hub.house.serial
             cloud.add_hub("owner", serial, relay_url=relay.url, kind="ezlo", name="Ezlo Plus")
-            keys = cloud.local_keys(serial)
-            hub.local_keys = {keys.user: keys.token}
             client = MmsClient(http, "owner", "secret-password", **cloud.client_kwargs())
-            stored: list[HubLocalKeys] = []
-            credentials = MmsCredentials(client, serial, on_local_keys=stored.append)
+            yield RelayedHub(cloud, hub, relay, client)
 
-            remote = await make_session(
-                RelayTransport(
-                    serial, credentials.relay, ssl_context=client_context(relay.cert_pem)
-                )
-            )
-            assert remote.hub_info.serial == serial
-            cloud.expire_identities()
-            await relay.drop_connections()
-            await wait_until(lambda: remote.reconnects == 1 and remote.connected)
-            assert relay.logins == [True, False, True]
 
-            local = await make_session(
-                LocalHubTransport("127.0.0.1", port=hub.port, key_provider=credentials.local_key)
-            )
-            assert local.connected
-            assert [key.user for key in stored] == [keys.user]
-            await remote.close()
-            await local.close()
+async def test_relay_and_local_through_mms(
+    http: aiohttp.ClientSession, make_session: SessionFactory
+) -> None:
+    async with relayed_hub(http) as relayed:
+        cloud, hub, relay = relayed.cloud, relayed.hub, relayed.relay
+        serial = hub.house.serial
+        keys = cloud.local_keys(serial)
+        hub.local_keys = {keys.user: keys.token}
+        stored: list[HubLocalKeys] = []
+        credentials = MmsCredentials(relayed.client, serial, on_local_keys=stored.append)
+
+        remote = await make_session(relayed.transport(credentials))
+        assert remote.hub_info.serial == serial
+        cloud.expire_identities()
+        await relay.drop_connections()
+        await wait_until(lambda: remote.reconnects == 1 and remote.connected)
+        assert relay.logins == [True, False, True]
+
+        local = await make_session(
+            LocalHubTransport("127.0.0.1", port=hub.port, key_provider=credentials.local_key)
+        )
+        assert local.connected
+        assert [key.user for key in stored] == [keys.user]
+        await remote.close()
+        await local.close()
 
 
 async def test_wrong_password_is_an_auth_error(
@@ -170,29 +195,16 @@ async def test_relay_rides_out_a_cloud_outage(
     http: aiohttp.ClientSession, make_session: SessionFactory
 ) -> None:
     """Device servers answering 503 keep no hub off the relay it was on; a new hub must wait."""
-    async with MmsCloudSimulator() as cloud, EzloHubSimulator() as hub:
-        serial = hub.house.serial
-        cloud.add_account("owner", "secret-password")
+    async with relayed_hub(http) as relayed:
+        cloud, relay, serial = relayed.cloud, relayed.relay, relayed.hub.house.serial
+        remote = await make_session(relayed.transport(MmsCredentials(relayed.client, serial)))
+        cloud.errors.update(dict.fromkeys(ROLES, 503))
+        asked = len(cloud.requests)
+        await relay.drop_connections()
+        await wait_until(lambda: remote.reconnects == 1 and remote.connected)
+        assert {role for role, _method, _path in cloud.requests[asked:]} >= {"device"}
+        assert relay.logins == [True, True]
 
-        def valid(identity: str, signature: str) -> bool:
-            return cloud.validate_identity(identity, signature) is not None
-
-        async with NmaRelaySimulator(hub, identity_check=valid) as relay:
-            cloud.add_hub("owner", serial, relay_url=relay.url, kind="ezlo", name="Ezlo Plus")
-            client = MmsClient(http, "owner", "secret-password", **cloud.client_kwargs())
-            credentials = MmsCredentials(client, serial)
-            remote = await make_session(
-                RelayTransport(
-                    serial, credentials.relay, ssl_context=client_context(relay.cert_pem)
-                )
-            )
-            cloud.errors.update(dict.fromkeys(ROLES, 503))
-            asked = len(cloud.requests)
-            await relay.drop_connections()
-            await wait_until(lambda: remote.reconnects == 1 and remote.connected)
-            assert {role for role, _method, _path in cloud.requests[asked:]} >= {"device"}
-            assert relay.logins == [True, True]
-
-            with pytest.raises(EzloConnectionError, match="MMS cloud unavailable"):
-                await MmsCredentials(client, serial).relay(refresh=False)
-            await remote.close()
+        with pytest.raises(EzloConnectionError, match="MMS cloud unavailable"):
+            await MmsCredentials(relayed.client, serial).relay(refresh=False)
+        await remote.close()
