@@ -532,10 +532,13 @@ class Soak:
             await self._ha_up.wait()
             if not self._running():
                 return
-            if not deck:
-                deck = [(system, fault) for system in self.systems for fault in system.faults]
-                self.rng.shuffle(deck)
             outage = self._outage
+            if not deck or (outage is not None and not _relayed(deck)):
+                # A new round; during an outage as soon as this one has no relay fault left (the
+                # rest of it follows).
+                fresh = [(system, fault) for system in self.systems for fault in system.faults]
+                self.rng.shuffle(fresh)
+                deck = fresh + deck
             index = len(deck) - 1 if outage is None else _during_outage(deck)
             if index is None:
                 continue  # only faults the cloud must end are left: they wait for it
@@ -788,10 +791,19 @@ def _during_outage(deck: list[tuple[System, Fault]]) -> int | None:
     bound): its reconnect is what an outage puts to the test. Faults only the cloud can end wait.
     """
     allowed = [i for i, (_system, fault) in enumerate(deck) if not fault.needs_cloud]
-    relayed = [i for i in allowed if deck[i][0].name.endswith("relay")]
+    relayed = _relayed(deck)
     quick = [i for i in relayed if deck[i][1].bound is None]
     choice = quick or relayed or allowed
     return choice[-1] if choice else None
+
+
+def _relayed(deck: list[tuple[System, Fault]]) -> list[int]:
+    """Where the deck holds a relay mode's fault that needs no cloud to end."""
+    return [
+        i
+        for i, (system, fault) in enumerate(deck)
+        if system.name.endswith("relay") and not fault.needs_cloud
+    ]
 
 
 async def wait_until(condition: Callable[[], bool], seconds: float) -> None:

@@ -6,7 +6,7 @@ import aiohttp
 
 from tests.demo.stack import simulated_hubs
 from tests.soak.extra_hubs import extra_hubs
-from tests.soak.run import CLOUD_DOMAIN, _during_outage
+from tests.soak.run import CLOUD_DOMAIN, _during_outage, _relayed
 from tests.soak.systems import Fault, System, all_systems, cloud_outages
 
 
@@ -60,6 +60,8 @@ async def test_relay_faults_first_and_cloud_faults_wait() -> None:
     deck = deck[:3]
     assert _during_outage(deck[1:]) == 0
     assert _during_outage(deck[2:]) is None
+    assert _relayed(deck) == [0]
+    assert _relayed(deck[1:]) == []  # the soak then deals a new round
     # Only faults a login or new keys end wait: those the soak marks.
     waiting = sorted(
         fault.name for system in systems.values() for fault in system.faults if fault.needs_cloud
