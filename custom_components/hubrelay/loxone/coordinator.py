@@ -57,6 +57,7 @@ from ..protocols.loxone import (
     tls_endpoint_by_ip,
 )
 from ..protocols.loxone.cloud_dns import CLOUD_DNS_URL
+from .intercom import holds_intercom_secrets
 from .repairs import clear_identity_issue, report_identity_changed, report_weak_password
 
 _LOGGER = logging.getLogger(__name__)
@@ -192,6 +193,10 @@ class LoxoneCoordinator(HubCoordinator):
                 cached = await hass.async_add_executor_job(LoxoneStructure.from_json, raw)
             except LoxoneError:
                 _LOGGER.debug("Ignoring an unreadable cached structure file")
+            if cached is not None and holds_intercom_secrets(cached):
+                # Written before such files were kept off the disk: it goes now.
+                cached = None
+                await store.async_remove()
         try:
             endpoint = await async_resolve_endpoint(hass, entry.data)
         except LoxoneError as err:
@@ -261,7 +266,13 @@ class LoxoneCoordinator(HubCoordinator):
 
     @callback
     def _structure_changed(self, structure: LoxoneStructure) -> None:
-        self._store.async_delay_save(lambda: dict(structure.raw), 0)
+        if holds_intercom_secrets(structure):
+            # Downloaded at every start instead of leaving a camera password on the disk.
+            self.entry.async_create_task(
+                self.hass, self._store.async_remove(), "hubrelay forget cached structure"
+            )
+        else:
+            self._store.async_delay_save(lambda: dict(structure.raw), 0)
         if self._set_up:
             _LOGGER.info("The Miniserver configuration changed; reloading its entities")
             self.hass.config_entries.async_schedule_reload(self.entry.entry_id)

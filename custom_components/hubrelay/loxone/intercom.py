@@ -34,7 +34,7 @@ from typing import Any
 from homeassistant.util import dt as dt_util
 from yarl import URL
 
-from ..protocols.loxone import Control
+from ..protocols.loxone import Control, LoxoneStructure
 
 INTERCOM_TYPES = ("Intercom", "IntercomV2")
 #: The state names a control's bell history may have (Intercom, IntercomV2).
@@ -89,6 +89,29 @@ def _http_url(value: Any) -> tuple[URL | None, tuple[str, str] | None]:
         return None, None
     embedded = (url.user or "", url.password or "") if url.user else None
     return url.with_user(None), embedded
+
+
+def holds_intercom_secrets(structure: LoxoneStructure) -> bool:
+    """Tell whether an intercom's plain details carry credentials (older firmware's `videoInfo`).
+
+    Such a structure file is kept in memory only: written to Home Assistant's storage it would
+    leave the camera password on disk in plain text.
+    """
+    return any(
+        control.type in INTERCOM_TYPES and _secret_details(control.details)
+        for control in structure.controls.values()
+    )
+
+
+def _secret_details(details: Any) -> bool:
+    if not isinstance(details, dict):
+        return False
+    for key in ("videoInfo", "audioInfo"):
+        info = details.get(key)
+        if isinstance(info, dict) and (_text(info.get("user")) or _text(info.get("pass"))):
+            return True
+    access = VideoAccess.from_details(details)
+    return access is not None and bool(access.user or access.password)
 
 
 def bell_times(text: str | None) -> list[datetime]:

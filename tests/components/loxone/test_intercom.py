@@ -35,7 +35,12 @@ from custom_components.hubrelay.const import DOMAIN
 from custom_components.hubrelay.data import HubRelayConfigEntry
 from custom_components.hubrelay.loxone import camera as camera_module
 from custom_components.hubrelay.loxone.camera import _first_frame
-from custom_components.hubrelay.loxone.intercom import MAX_BELL_EVENTS, VideoAccess, bell_times
+from custom_components.hubrelay.loxone.intercom import (
+    MAX_BELL_EVENTS,
+    VideoAccess,
+    _secret_details,
+    bell_times,
+)
 from custom_components.hubrelay.protocols.loxone import Control
 from tests.simulators.loxone_demo_house import uid
 from tests.simulators.miniserver import MiniserverSimulator
@@ -210,6 +215,48 @@ async def test_old_firmware_video_info_in_the_plain_details(hass: HomeAssistant)
         assert image.content.startswith(b"\xff\xd8")
         assert sim.intercom.requests == [("mjpg", 200)]
         assert not any(path.endswith("securedDetails") for path in sim.received)
+        await hass.config_entries.async_unload(entry.entry_id)
+
+
+async def test_camera_credentials_in_the_structure_stay_off_the_disk(
+    hass: HomeAssistant, hass_storage: dict[str, Any]
+) -> None:
+    """A structure file with old firmware's `videoInfo` password is never cached in storage.
+
+    One cached before (by an earlier version) is removed at the next start, and the camera still
+    works from the file downloaded again.
+    """
+    async with MiniserverSimulator(structure=_v2_house(secured_details=False)) as sim:
+        action = uid("v2.intercom")
+        intercom = sim.structure["controls"][action]
+        intercom["type"] = "Intercom"
+        password = camera_password(action)
+        intercom["details"]["videoInfo"] = {
+            "streamUrl": f"{sim.base_url}/intercom/{action}/mjpg/video.mjpg",
+            "user": CAMERA_USER,
+            "pass": password,
+        }
+        entry = await add_miniserver(hass, sim)
+        key = f"{DOMAIN}.{entry.entry_id}.structure"
+        assert key not in hass_storage
+        await hass.config_entries.async_unload(entry.entry_id)
+
+        hass_storage[key] = {"version": 1, "key": key, "data": sim.structure}
+        assert await hass.config_entries.async_setup(entry.entry_id)
+        await hass.async_block_till_done()
+        assert key not in hass_storage
+        assert password not in json.dumps(hass_storage, default=str)
+        image = await camera.async_get_image(hass, "camera.garden_gate")
+        assert image.content.startswith(b"\xff\xd8")
+
+        # Without the password in it, the file is cached again.
+        del intercom["details"]["videoInfo"]
+        sim.structure["lastModified"] = "2030-01-01 00:00:00"
+        await sim.drop_connections()
+        async with asyncio.timeout(5):
+            while key not in hass_storage:
+                await asyncio.sleep(0.05)
+        await hass.async_block_till_done()
         await hass.config_entries.async_unload(entry.entry_id)
 
 
@@ -546,6 +593,15 @@ def test_video_access_reads_video_info_and_hides_the_password() -> None:
         {"videoInfo": {"streamUrl": 5}},
     ):
         assert VideoAccess.from_details(details) is None, details
+
+
+def test_secrets_in_plain_details_are_found_in_every_form() -> None:
+    assert not _secret_details(None)
+    assert not _secret_details({"videoInfo": {}, "audioInfo": {}})
+    assert not _secret_details({"videoInfo": {"streamUrl": "http://10.0.0.5/mjpg/video.mjpg"}})
+    assert _secret_details({"audioInfo": {"host": "10.0.0.5:5060", "pass": "sip-secret"}})
+    assert _secret_details({"videoInfo": {"user": "admin"}})
+    assert _secret_details({"videoInfo": {"streamUrl": "http://admin:pw@10.0.0.5/mjpg/video.mjpg"}})
 
 
 def test_bell_times_are_bounded_and_skip_junk() -> None:
