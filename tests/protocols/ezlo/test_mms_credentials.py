@@ -205,6 +205,8 @@ async def test_relay_rides_out_a_cloud_outage(
         assert {role for role, _method, _path in cloud.requests[asked:]} >= {"device"}
         assert relay.logins == [True, True]
 
+        # A client that never looked the hub up has no relay to fall back on.
+        fresh = MmsClient(http, "owner", "secret-password", **cloud.client_kwargs())
         with pytest.raises(EzloConnectionError, match="MMS cloud unavailable"):
-            await MmsCredentials(relayed.client, serial).relay(refresh=False)
+            await MmsCredentials(fresh, serial).relay(refresh=False)
         await remote.close()

@@ -82,3 +82,17 @@ async def test_an_outage_is_a_connection_error_until_it_ends(
         assert not isinstance(caught.value, MmsAuthError)
         cloud.outage = None
         assert (await client.login()).pk_account == cloud.account(USERNAME).pk_account
+
+
+async def test_the_last_relay_is_kept_while_the_device_servers_fail(
+    named_cloud: tuple[MmsCloudSimulator, DnsServer],
+) -> None:
+    cloud, dns = named_cloud
+    async with resolving(dns) as http:
+        client = MmsClient(http, USERNAME, PASSWORD, **cloud.client_kwargs())
+        assert await client.server_relay(VERA_SERIAL) == VERA_RELAY
+        cloud.outage = 503
+        assert await client.server_relay(VERA_SERIAL) == VERA_RELAY
+        never_looked_up = MmsClient(http, USERNAME, PASSWORD, **cloud.client_kwargs())
+        with pytest.raises(MmsConnectionError, match="503"):
+            await never_looked_up.server_relay(VERA_SERIAL)

@@ -3,8 +3,8 @@
 ``relay`` gives ``RelayTransport`` the MMS identity and the hub's ``Server_Relay``; ``local_key``
 gives ``LocalHubTransport`` the ``hub.offline.login.ui`` keys from the cloud token exchange and
 ``access_keys_sync``, fetched once and again only after the hub refused them. While the device
-servers cannot be reached, the relay keeps the last ``Server_Relay`` (relays serve through a
-cloud outage as long as the identity is valid). Keys are only ever
+servers cannot be reached, the relay is the last ``Server_Relay`` (`MmsClient.server_relay`).
+Keys are only ever
 fetched for, and handed to, the serial these credentials were made for: a hub reporting another
 serial gets `EzloIdentityError` and no key. MMS errors become Ezlo errors (auth stays auth), so
 the session's typed error contract holds.
@@ -14,15 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from ..mms import (
-    HubLocalKeys,
-    Identity,
-    MmsAuthError,
-    MmsClient,
-    MmsConnectionError,
-    MmsError,
-    MmsProtocolError,
-)
+from ..mms import HubLocalKeys, Identity, MmsAuthError, MmsClient, MmsError
 from .errors import EzloAuthError, EzloConnectionError, EzloIdentityError
 from .models import HubInfo
 from .transports import LocalKey, RelayCredentials
@@ -45,7 +37,6 @@ class MmsCredentials:
         self._local_keys = local_keys
         self._on_local_keys = on_local_keys
         self._used: Identity | None = None
-        self._server_relay: str | None = None
 
     async def relay(self, refresh: bool) -> RelayCredentials:
         """Return the relay URL and identity; ``refresh`` after the relay refused the last one."""
@@ -54,24 +45,13 @@ class MmsCredentials:
                 identity = await self._client.renew_identity(self._used)
             else:
                 identity = await self._client.ensure_identity()
-            server_relay = await self._look_up_relay()
+            server_relay = await self._client.server_relay(self._serial)
         except MmsAuthError as err:
             raise EzloAuthError(f"MMS refused the login: {err}") from err
         except MmsError as err:
             raise EzloConnectionError(f"MMS cloud unavailable: {err}") from err
         self._used = identity
         return RelayCredentials(server_relay, identity.token, identity.signature)
-
-    async def _look_up_relay(self) -> str:
-        """Ask the device server for ``Server_Relay``; else give the last relay the hub was on."""
-        try:
-            info = await self._client.device_info(self._serial)
-        except (MmsConnectionError, MmsProtocolError):
-            if self._server_relay is None:
-                raise
-            return self._server_relay
-        self._server_relay = info.server_relay
-        return info.server_relay
 
     async def local_key(self, hub: HubInfo, refresh: bool) -> LocalKey:
         """Return the hub's local key; ``refresh`` fetches new keys from the cloud.

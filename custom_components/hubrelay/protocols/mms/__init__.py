@@ -18,6 +18,8 @@ Public API::
     await client.session_get(server, path) -> Any      # GET JSON with MMSSession, one retry on 401
     await client.account_devices() -> list[AccountDevice]
     await client.device_info(pk_device | serial | AccountDevice) -> DeviceInfo   # Server_Relay, ...
+    await client.server_relay(pk_device | serial | AccountDevice) -> str   # the last one while
+                                                       # the device servers fail
     await client.cloud_token() -> CloudToken           # Ezlo: legacy-to-cloud exchange, cached
     await client.hub_local_keys(serial, hub_uuid=None) -> HubLocalKeys   # Ezlo: access_keys_sync
     client.server_url(host) -> str ; client.identity ; client.username   # cloud_server_url

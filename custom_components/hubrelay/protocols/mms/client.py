@@ -153,6 +153,8 @@ class MmsClient:
         self._server_locks: dict[str, asyncio.Lock] = {}
         self._sessions: dict[str, str] = {}
         self._devices: dict[int, AccountDevice] = {}
+        #: The last ``Server_Relay`` of each unit, for when its device servers fail.
+        self._relays: dict[int, str] = {}
         self._cloud_lock = asyncio.Lock()
         self._cloud_token: CloudToken | None = None
 
@@ -308,6 +310,24 @@ class MmsClient:
             device.device_servers, f"/device/device/device/{device.pk_device}"
         )
         return DeviceInfo.from_json(answer)
+
+    async def server_relay(self, device: AccountDevice | int | str) -> str:
+        """Return the unit's ``Server_Relay``; while its device servers fail, the last one known.
+
+        Relays keep serving through a cloud outage (its servers answering errors, their names not
+        resolving) as long as the identity is valid, so a reconnect need not wait for the cloud.
+        A unit not looked up before gets the error.
+        """
+        pk_device = device.pk_device if isinstance(device, AccountDevice) else int(device)
+        try:
+            relay = (await self.device_info(device)).server_relay
+        except (MmsConnectionError, MmsProtocolError):
+            if (known := self._relays.get(pk_device)) is None:
+                raise
+            _LOGGER.debug("device servers unavailable; using the last relay of unit %s", pk_device)
+            return known
+        self._relays[pk_device] = relay
+        return relay
 
     async def _account_device(self, pk_device: int) -> AccountDevice:
         if pk_device not in self._devices:

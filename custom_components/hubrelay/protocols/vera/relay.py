@@ -5,9 +5,9 @@ once (``Server_Relay``), then sends every ``data_request`` through the relay's t
 relay's own ``MMSSession`` token. A refused token (401/403) is replaced once and the request
 retried; ``Tunnel not found`` means the hub is not connected to the cloud. While the device
 servers cannot be reached (a cloud outage, its names not resolving), the last relay that served
-the unit is used: relays keep their tunnels then. Only MMS refusing the password is
-``VeraAuthError``: a relay still refusing a fresh session, or a unit missing from the
-account list, is a ``VeraConnectionError`` the session rides out.
+the unit is used (`MmsClient.server_relay`): relays keep their tunnels then. Only MMS refusing
+the password is ``VeraAuthError``: a relay still refusing a fresh session, or a unit missing from
+the account list, is a ``VeraConnectionError`` the session rides out.
 """
 
 from __future__ import annotations
@@ -23,7 +23,6 @@ from ..mms import (
     MmsConnectionError,
     MmsDeviceNotFoundError,
     MmsError,
-    MmsProtocolError,
     MmsTimeoutError,
 )
 from .errors import (
@@ -49,7 +48,6 @@ class RelayTransport:
         self._mms = mms
         self.pk_device = str(pk_device)
         self.relay: str | None = None
-        self._last_relay: str | None = None
 
     @property
     def label(self) -> str:
@@ -79,7 +77,7 @@ class RelayTransport:
 
     async def _get(self, params: Mapping[str, str], time_limit: float, limit: int) -> str:
         if self.relay is None:
-            self.relay = self._last_relay = await self._look_up_relay()
+            self.relay = await self._mms.server_relay(self.pk_device)
         relay = self.relay
         url = relay_data_request_url(self._mms.server_url(relay), self.pk_device)
         token = await self._mms.session_token(relay)
@@ -92,15 +90,6 @@ class RelayTransport:
             raise VeraHubOfflineError(f"unit {self.pk_device} is offline (no tunnel to the relay)")
         raise_for_status(status, self.label)
         return body
-
-    async def _look_up_relay(self) -> str:
-        """Ask the device server for ``Server_Relay``; else give the last relay of the unit."""
-        try:
-            return (await self._mms.device_info(self.pk_device)).server_relay
-        except (MmsConnectionError, MmsProtocolError):
-            if self._last_relay is None:
-                raise
-            return self._last_relay
 
     async def _send(
         self, url: URL, params: Mapping[str, str], time_limit: float, limit: int, token: str
